@@ -1,0 +1,178 @@
+"""Command line: `playground` opens the app; subcommands work headless.
+
+    playground                       open the desktop app
+    playground presets               list the presets
+    playground train SOURCE [...]    train a project file or preset, write the results
+    playground eval SOURCE           print the metrics of the current weights as JSON
+
+User errors exit with status 2 and one line on stderr beginning 'error:'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from playground.core.project import Project
+
+USER_ERROR = 2
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line, no traceback."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="playground",
+        description="A neural-network playground. With no command, opens the desktop app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("presets", help="list the shipped presets with their titles")
+    train = sub.add_parser("train", help="train a project file or preset")
+    train.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
+    train.add_argument("--epochs", type=int, help="train at most this many epochs")
+    train.add_argument("--seed", type=int, help="seed of the initial weights and sample order")
+    train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
+                       help="where to train (default: the project's setting)")
+    train.add_argument("--out", type=Path, help="folder for the results (default: runs/NAME)")
+    evaluate = sub.add_parser("eval", help="print metrics of the current weights as JSON")
+    evaluate.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
+    return parser
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Every exception type that means 'bad input', from the core's modules."""
+    from playground.core.datasets import DataConfigError
+    from playground.core.graph import InvalidNetwork
+    from playground.core.layers import SpecError
+    from playground.core.project import ProjectError
+    from playground.core.training.config import TrainConfigError
+    from playground.core.training.engine import DataMismatch
+    from playground.core.training.runtime import DeviceUnavailable
+
+    return (UserError, DataConfigError, InvalidNetwork, SpecError, ProjectError,
+            TrainConfigError, DataMismatch, DeviceUnavailable)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from playground.gui.app import main as gui_main
+
+        return gui_main()
+    try:
+        return {"presets": _presets, "train": _train, "eval": _eval}[args.command](args)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except _user_errors() as err:
+        print(f"error: {err}", file=sys.stderr)
+        return USER_ERROR
+
+
+def _presets(_: argparse.Namespace) -> int:
+    from playground.core.presets import list_presets
+
+    infos = list_presets()
+    width = max(len(info.name) for info in infos)
+    for info in infos:
+        print(f"{info.name:<{width}}  {info.title}")
+    return 0
+
+
+def _load(source: str) -> Project:
+    from playground.core.presets import open_source
+
+    return open_source(source)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from playground.core.datasets import make_dataset
+    from playground.core.project import SUFFIX, save_project
+    from playground.core.training.factory import make_trainer
+
+    project = _load(args.source)
+    changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
+                                 ("device", args.device)) if v is not None}
+    project.training = project.training.replace(**changes)
+    out = args.out or Path("runs") / Path(args.source).stem
+    trainer = make_trainer(project.network, make_dataset(project.data), project.training,
+                           project.weights)
+    progress = Progress(sys.stderr, project.training.epochs)
+    for snapshot in trainer.run():
+        progress.update(snapshot)
+    progress.close()
+    metrics = trainer.metrics()
+    project.weights = trainer.weights()
+    project.metrics = {k: v for k, v in metrics.items() if k != "history"}
+    path = save_project(project, out / f"project{SUFFIX}")
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    print(_summary(project.title, metrics, path))
+    return 0
+
+
+def _summary(title: str, metrics: dict[str, Any], path: Path) -> str:
+    figures = [f"train loss {metrics['train_loss']:.4g}"]
+    if metrics["test_loss"] is not None:
+        figures.append(f"test loss {metrics['test_loss']:.4g}")
+    if metrics["test_accuracy"] is not None:
+        figures.append(f"test accuracy {metrics['test_accuracy']:.3f}")
+    elif metrics["train_accuracy"] is not None:
+        figures.append(f"train accuracy {metrics['train_accuracy']:.3f}")
+    return (f"{title}: {', '.join(figures)} after {metrics['epochs']} epochs "
+            f"({metrics['train_seconds']:.1f} s); stopped: {metrics['stop_reason']}. "
+            f"{metrics['message']}\nSaved the trained project to {path}")
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from playground.core.datasets import make_dataset
+    from playground.core.training.factory import make_trainer
+
+    project = _load(args.source)
+    if project.weights is None:
+        print("note: the project has no trained weights; these are the seeded initial ones",
+              file=sys.stderr)
+    trainer = make_trainer(project.network, make_dataset(project.data), project.training,
+                           project.weights)
+    print(json.dumps(trainer.metrics(), indent=2))
+    return 0
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when the stream is piped."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, total: int):
+        self.stream, self.total = stream, total
+        self.active = stream.isatty()
+        self._last = 0.0
+
+    def update(self, snapshot: Any) -> None:
+        now = time.monotonic()
+        if not self.active or (now - self._last < 0.1 and snapshot.stop_reason is None):
+            return
+        self._last = now
+        record = snapshot.record
+        done = min(1.0, record.epoch / self.total)
+        bar = "#" * round(done * self.WIDTH)
+        text = f"\repoch {record.epoch}/{self.total} [{bar:<{self.WIDTH}}] " \
+               f"loss {record.train_loss:.4g}"
+        if record.test_accuracy is not None:
+            text += f"  test acc {record.test_accuracy:.3f}"
+        self.stream.write(text)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.active:
+            self.stream.write("\n")

@@ -1,0 +1,1 @@
+"""Headless core: specs, shapes, models, data, training, projects. Never imports Qt."""

@@ -1,0 +1,66 @@
+"""The shipped presets: project files under resources/presets, in the lecture's order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from playground.core.project import Project, ProjectError, load_project
+
+PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
+
+# The order of ../LECTURE.md: perceptron, feed-forward nets and backprop, activations,
+# XOR and universal approximation, then the TensorFlow Playground problems and regression.
+LECTURE_ORDER = (
+    "perceptron-separable",
+    "perceptron-xor",
+    "xor-handset",
+    "xor",
+    "circle",
+    "gauss",
+    "moons",
+    "spiral",
+    "sine-fit",
+    "reg-plane",
+    "reg-gauss",
+)
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    name: str
+    title: str
+    description: str
+    hint: str
+
+
+def preset_names() -> list[str]:
+    """Names of the shipped presets, lecture order first."""
+    found = {p.stem for p in PRESET_DIR.glob("*.json")}
+    ordered = [name for name in LECTURE_ORDER if name in found]
+    return ordered + sorted(found - set(ordered))
+
+
+def load_preset(name: str) -> Project:
+    path = PRESET_DIR / f"{name}.json"
+    if not path.is_file():
+        raise ProjectError(f"there is no preset called '{name}'; the presets are: "
+                           f"{', '.join(preset_names())}")
+    return load_project(path)
+
+
+def list_presets() -> list[PresetInfo]:
+    """Title, description and one thing to try for every preset."""
+    infos = []
+    for name in preset_names():
+        project = load_preset(name)
+        infos.append(PresetInfo(name, project.title, project.description, project.hint))
+    return infos
+
+
+def open_source(source: str) -> Project:
+    """A project from a file path, or else a preset of that name."""
+    path = Path(source)
+    if path.exists() or path.suffix:
+        return load_project(path)
+    return load_preset(source)

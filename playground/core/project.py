@@ -1,0 +1,259 @@
+"""Project files: architecture, data and training settings, and trained weights, in one file.
+
+A `.playground` file is a zip holding `project.json` (readable, versioned) and, once trained,
+`weights.safetensors` (plain arrays, no pickle). A `.json` project holds the same JSON with
+any weights inline as nested lists, which is how presets are shipped. Writing is atomic: a
+temporary file is renamed over the target only when complete.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load as load_safetensors
+from safetensors.numpy import save as save_safetensors
+
+from playground.core.datasets import DataConfig, DataConfigError
+from playground.core.graph import analyse
+from playground.core.layers import SpecError
+from playground.core.spec import NetworkSpec
+from playground.core.training.config import TrainConfig, TrainConfigError
+
+FORMAT_VERSION = 1
+SUFFIX = ".playground"
+MAX_JSON_BYTES = 64 * 1024 * 1024
+_JSON_NAME = "project.json"
+_WEIGHTS_NAME = "weights.safetensors"
+
+
+class ProjectError(ValueError):
+    """A project file cannot be read or written; the message names the file and the problem."""
+
+
+@dataclass
+class Project:
+    """Everything a user builds: the network, its data and training settings, its weights."""
+
+    network: NetworkSpec
+    data: DataConfig = field(default_factory=DataConfig)
+    training: TrainConfig = field(default_factory=TrainConfig)
+    title: str = "Untitled"
+    description: str = ""
+    hint: str = ""
+    weights: dict[str, np.ndarray] | None = None
+    metrics: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON part (weights are stored beside it)."""
+        data: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
+            "title": self.title,
+            "description": self.description,
+        }
+        if self.hint:
+            data["hint"] = self.hint
+        data |= {
+            "network": self.network.to_dict(),
+            "data": self.data.to_dict(),
+            "training": self.training.to_dict(),
+        }
+        if self.metrics:
+            data["metrics"] = self.metrics
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any, weights: dict[str, np.ndarray] | None = None) -> Project:
+        """Check and read project JSON; raises ProjectError naming the faulty part."""
+        if not isinstance(data, dict):
+            raise ProjectError("the project must be a JSON object")
+        _check_version(data.get("format_version"))
+        known = {"format_version", "title", "description", "hint", "network", "data",
+                 "training", "metrics", "weights"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ProjectError(f"unknown entries {unknown}; was the file edited by hand?")
+        if "network" not in data:
+            raise ProjectError("the project has no 'network'")
+        parts = (("network", NetworkSpec.from_dict, SpecError),
+                 ("data", DataConfig.from_dict, DataConfigError),
+                 ("training", TrainConfig.from_dict, TrainConfigError))
+        built = {}
+        for key, reader, error in parts:
+            try:
+                built[key] = reader(data.get(key, {}))
+            except (error, TypeError) as err:
+                raise ProjectError(f"{key}: {err}") from None
+        if weights is None and "weights" in data:
+            weights = _inline_weights(data["weights"])
+        project = cls(
+            built["network"], built["data"], built["training"],
+            title=_text(data, "title", "Untitled"), description=_text(data, "description"),
+            hint=_text(data, "hint"), metrics=data.get("metrics"),
+        )
+        if weights is not None:
+            project.weights = _checked_weights(project.network, weights)
+        return project
+
+
+def _text(data: dict[str, Any], key: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ProjectError(f"'{key}' must be text")
+    return value
+
+
+def _check_version(version: Any) -> None:
+    if version is None:
+        raise ProjectError("this is not a playground project (it has no 'format_version')")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProjectError(f"'format_version' must be a whole number ≥ 1, not {version!r}")
+    if version > FORMAT_VERSION:
+        raise ProjectError(f"the file was saved by a newer playground (format {version}; this "
+                           f"version reads up to {FORMAT_VERSION}): update the app to open it")
+
+
+def _inline_weights(data: Any) -> dict[str, np.ndarray]:
+    """Weights written in JSON as {"node": {"weight": [[...]], "bias": [...]}}."""
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ProjectError("'weights' must map each node to its named arrays")
+    arrays = {}
+    for node, named in data.items():
+        for name, values in named.items():
+            try:
+                arrays[f"{node}.{name}"] = np.asarray(values, dtype=np.float32)
+            except (TypeError, ValueError):
+                raise ProjectError(f"weights '{node}.{name}' are not a numeric array") from None
+    return arrays
+
+
+def _checked_weights(spec: NetworkSpec, weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Weights must load into the network exactly; the network must then be valid."""
+    info = analyse(spec)
+    if not info.ok:
+        raise ProjectError(f"the file has trained weights but its network is invalid: "
+                           f"{info.issues[0].message}")
+    from playground.core.model import build_model  # torch only when weights are present
+
+    model = build_model(spec)
+    try:
+        model.load_state_arrays(weights)
+    except SpecError as err:
+        raise ProjectError(f"weights: {err}") from None
+    return model.state_arrays()
+
+
+# ---- files -----------------------------------------------------------------------------------
+def save_project(project: Project, path: str | Path) -> Path:
+    """Write the project atomically; `.json` writes plain JSON, anything else the zip format."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        payload = _json_bytes(project, inline_weights=True)
+    else:
+        payload = _zip_bytes(project)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise ProjectError(f"cannot write {path}: {err.strerror or err}") from None
+    return path
+
+
+def _json_bytes(project: Project, inline_weights: bool) -> bytes:
+    data = project.to_dict()
+    if inline_weights and project.weights:
+        nested: dict[str, dict[str, Any]] = {}
+        for key, array in project.weights.items():
+            node, name = key.split(".", 1)
+            nested.setdefault(node, {})[name] = array.tolist()
+        data["weights"] = nested
+    return (_compact(json.dumps(data, indent=2, ensure_ascii=False)) + "\n").encode("utf-8")
+
+
+def _compact(text: str) -> str:
+    """Put lists of numbers on one line, so shapes and weights read like matrices."""
+    return re.sub(r"\[\s+([^\[\]{}\"]*?)\s+\]",
+                  lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text)
+
+
+def _zip_bytes(project: Project) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_JSON_NAME, _json_bytes(project, inline_weights=False))
+        if project.weights:
+            arrays = {k: np.ascontiguousarray(v) for k, v in project.weights.items()}
+            archive.writestr(_WEIGHTS_NAME, save_safetensors(arrays))
+    return buffer.getvalue()
+
+
+def load_project(path: str | Path) -> Project:
+    """Read a project file; any problem raises ProjectError naming the file and the cause."""
+    path = Path(path)
+    try:
+        return _load(path)
+    except ProjectError as err:
+        raise ProjectError(f"{path.name}: {err}") from None
+
+
+def _load(path: Path) -> Project:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProjectError("no such file") from None
+    except IsADirectoryError:
+        raise ProjectError("this is a folder, not a project file") from None
+    except OSError as err:
+        raise ProjectError(f"cannot read it: {err.strerror or err}") from None
+    if raw[:2] == b"PK":
+        return _load_zip(raw)
+    return Project.from_dict(_parse_json(raw))
+
+
+def _parse_json(raw: bytes) -> Any:
+    if len(raw) > MAX_JSON_BYTES:
+        raise ProjectError("the project description is too large to be a playground project")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProjectError("this is neither a playground project nor JSON text") from None
+    except json.JSONDecodeError as err:
+        raise ProjectError(f"the JSON is malformed at line {err.lineno}, column {err.colno}: "
+                           f"{err.msg}; the file may be truncated or edited by hand") from None
+
+
+def _load_zip(raw: bytes) -> Project:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = set(archive.namelist())
+            if _JSON_NAME not in names:
+                raise ProjectError(f"the archive has no {_JSON_NAME}; it is not a playground "
+                                   "project")
+            data = _parse_json(archive.read(_JSON_NAME))
+            weights = None
+            if _WEIGHTS_NAME in names:
+                weights = load_safetensors(archive.read(_WEIGHTS_NAME))
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error):
+        raise ProjectError("the file is damaged or incomplete (not a complete zip archive)") \
+            from None
+    except SafetensorError as err:
+        raise ProjectError(f"the stored weights are damaged: {err}") from None
+    return Project.from_dict(data, weights)

@@ -1,0 +1,1 @@
+"""Training: settings, the backprop engine, the perceptron rule and numpy snapshots."""

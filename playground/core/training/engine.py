@@ -1,0 +1,365 @@
+"""The training engine: plain Python, no Qt. A GUI worker or the CLI drives it step by step.
+
+`train_step()` does one update; between any two calls the driver may pause, change the
+learning rate or stop. `run()` is a generator yielding a `Snapshot` after every epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from playground.core.datasets import Dataset
+from playground.core.graph import require_valid
+from playground.core.heads import Head
+from playground.core.model import PlaygroundNet, UnitLayer, build_model
+from playground.core.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.runtime import configure_threads, resolve_device
+from playground.core.training.snapshots import EpochRecord, Snapshot
+
+EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
+
+
+class DataMismatch(ValueError):
+    """The network's Input or Output does not fit the data set; the message says how to fix it."""
+
+
+def check_fit(spec: NetworkSpec, dataset: Dataset) -> None:
+    """The Input must take the data's shape and the Output must match its task and size."""
+    inp = spec.of_kind("Input")[0]
+    out = spec.of_kind("Output")[0]
+    shape = tuple(dataset.x_train.shape[1:])
+    if tuple(inp.params["shape"]) != shape:
+        raise DataMismatch(
+            f"{inp.name} takes shape {list(inp.params['shape'])} but the data set "
+            f"'{dataset.info.name}' gives {list(shape)} (features: "
+            f"{', '.join(dataset.feature_names)}); set the Input shape to {list(shape)}"
+        )
+    if out.params["task"] != dataset.task:
+        raise DataMismatch(
+            f"{out.name} is set for a {out.params['task']} task but '{dataset.info.name}' is "
+            f"a {dataset.task} data set; change the Output's task"
+        )
+    if out.params["units"] != dataset.output_dim:
+        raise DataMismatch(
+            f"{out.name} has {out.params['units']} unit(s) but '{dataset.info.name}' needs "
+            f"{dataset.output_dim}; set the Output's units to {dataset.output_dim}"
+        )
+
+
+def _clone_state(model: PlaygroundNet) -> dict[str, Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+class TrainerBase:
+    """What every learning rule shares: data on the device, evaluation, history, stopping."""
+
+    def __init__(
+        self,
+        spec: NetworkSpec,
+        dataset: Dataset,
+        config: TrainConfig,
+        weights: dict[str, np.ndarray] | None = None,
+    ):
+        require_valid(spec)
+        check_fit(spec, dataset)
+        self.spec = spec.copy()
+        self.dataset = dataset
+        self.config = config
+        self.head = Head.of(spec)
+        self.device = resolve_device(config.device)
+        torch.manual_seed(config.seed)  # dropout masks follow the seed too
+        self.model = build_model(self.spec, config.seed)
+        if weights is not None:
+            self.model.load_state_arrays(weights)
+        self.model.to(self.device)
+        self.x_train, self.t_train = self._tensors(dataset.x_train, dataset.y_train)
+        self.x_test, self.t_test = self._tensors(dataset.x_test, dataset.y_test)
+        self.epoch = 0
+        self.step = 0
+        self.seconds = 0.0
+        self.history: list[EpochRecord] = []
+        self.stop_reason: str | None = None
+        self.message = ""
+        self._dead: dict[str, int] = {}
+
+    def _tensors(self, x: np.ndarray, labels: np.ndarray) -> tuple[Tensor, Tensor]:
+        targets = self.head.targets(labels)
+        return (torch.as_tensor(x, device=self.device),
+                torch.as_tensor(targets, device=self.device))
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop_reason is not None
+
+    @property
+    def n_train(self) -> int:
+        return len(self.x_train)
+
+    # ---- driving --------------------------------------------------------------------------
+    def train_step(self) -> bool:
+        """One update; True when it finished an epoch."""
+        raise NotImplementedError
+
+    def run(self) -> Iterator[Snapshot]:
+        """Train until a stopping criterion holds, yielding a snapshot after every epoch."""
+        while not self.stopped:
+            if self.train_step():
+                yield self.snapshot()
+
+    def train(self) -> Snapshot:
+        """Run to the end and return the last snapshot."""
+        for _ in self.run():
+            pass
+        return self.snapshot()
+
+    def stop(self, reason: str, message: str) -> None:
+        self.stop_reason, self.message = reason, message
+
+    # ---- evaluation -----------------------------------------------------------------------
+    def evaluate(self) -> dict[str, float | None]:
+        """Loss and accuracy on both splits for the current weights."""
+        train_loss, train_acc = self._evaluate_split(self.x_train, self.t_train, True)
+        test_loss, test_acc = self._evaluate_split(self.x_test, self.t_test, False)
+        return {"train_loss": train_loss, "test_loss": test_loss,
+                "train_accuracy": train_acc, "test_accuracy": test_acc}
+
+    @torch.no_grad()
+    def _evaluate_split(self, x: Tensor, t: Tensor, count_dead: bool
+                        ) -> tuple[float | None, float | None]:
+        if len(x) == 0:
+            return None, None
+        self.model.eval()
+        total, correct = 0.0, 0
+        peak: dict[str, Tensor] = {}
+        out = self.model.nodes[self.model.output_id]
+        for start in range(0, len(x), EVAL_CHUNK):
+            values = self.model.trace(x[start:start + EVAL_CHUNK])
+            field = values[self.model.output_id]
+            pred = out.act(field)
+            target = t[start:start + EVAL_CHUNK]
+            total += float(self.head.loss_per_sample(field, target, pred).sum())
+            if self.head.classifies:
+                correct += int((self.head.classes(pred) == self._labels(target)).sum())
+            if count_dead:
+                self._track_peaks(values, peak)
+        self.model.train()
+        if count_dead:
+            self._dead = {node: int((p <= 0).sum()) for node, p in peak.items()}
+        accuracy = correct / len(x) if self.head.classifies else None
+        return total / len(x), accuracy
+
+    def _labels(self, target: Tensor) -> Tensor:
+        if self.head.loss == "cross_entropy":
+            return target
+        if self.head.task == "binary":
+            return (target[:, 0] > 0).long()
+        return target.argmax(dim=-1)
+
+    def _track_peaks(self, values: dict[str, Tensor], peak: dict[str, Tensor]) -> None:
+        """Largest output of each ReLU unit over the samples: a unit never above 0 is dead."""
+        for node, module in self.model.nodes.items():
+            if isinstance(module, UnitLayer) and module.act.name == "relu" \
+                    and node != self.model.output_id:
+                v = values[node]
+                unit_max = v.transpose(0, 1).reshape(v.shape[1], -1).amax(dim=1)
+                peak[node] = unit_max if node not in peak else torch.maximum(peak[node], unit_max)
+
+    def grad_norms(self) -> dict[str, float]:
+        """‖∂𝓔/∂w‖ per node, from the latest update."""
+        norms = {}
+        for node, module in self.model.nodes.items():
+            grads = [p.grad for p in module.parameters() if p.grad is not None]
+            if any(True for _ in module.parameters()):
+                norms[node] = math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
+        return norms
+
+    def _record(self, mistakes: int | None = None) -> EpochRecord:
+        m = self.evaluate()
+        record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],
+                             m["train_accuracy"], m["test_accuracy"], self.seconds, mistakes)
+        self.history.append(record)
+        return record
+
+    def snapshot(self) -> Snapshot:
+        """The latest state as plain numbers (evaluates now if no epoch has ended yet)."""
+        if not self.history or self.history[-1].step != self.step:
+            self._record()
+        return Snapshot(self.history[-1], self.grad_norms(), dict(self._dead),
+                        self.stop_reason, self.message)
+
+    def metrics(self) -> dict[str, Any]:
+        """Final figures for metrics.json: the last record, the stop reason and the history."""
+        last = self.snapshot().record
+        return {
+            "train_loss": last.train_loss,
+            "test_loss": last.test_loss,
+            "train_accuracy": last.train_accuracy,
+            "test_accuracy": last.test_accuracy,
+            "epochs": self.epoch,
+            "steps": self.step,
+            "train_seconds": round(self.seconds, 3),
+            "stop_reason": self.stop_reason,
+            "message": self.message,
+            "history": [r.to_dict() for r in self.history],
+        }
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return self.model.state_arrays()
+
+
+class Trainer(TrainerBase):
+    """Backpropagation with SGD, SGD with momentum α, or Adam, on mini-batches."""
+
+    def __init__(self, spec: NetworkSpec, dataset: Dataset, config: TrainConfig,
+                 weights: dict[str, np.ndarray] | None = None, reserve_core: bool = False):
+        super().__init__(spec, dataset, config, weights)
+        self.threads = configure_threads(sum(p.numel() for p in self.model.parameters()),
+                                         self.batch_size, reserve_core)
+        self.optimizer = self._make_optimizer()
+        self._penalised = [p for p in self.model.parameters() if p.dim() >= 2]
+        self._order = torch.Generator().manual_seed(config.seed)
+        self._batches: list[Tensor] = []
+        self._epoch_loss = torch.zeros((), device=self.device)
+        self._checkpoint = _clone_state(self.model)
+        self._best: tuple[float, int, dict[str, Tensor]] | None = None
+
+    @property
+    def batch_size(self) -> int:
+        size = self.config.batch_size or self.n_train
+        return min(size, self.n_train)
+
+    def _make_optimizer(self) -> torch.optim.Optimizer:
+        c, params = self.config, self.model.parameters()
+        if c.optimizer == "adam":
+            return torch.optim.Adam(params, lr=c.learning_rate)
+        momentum = c.momentum if c.optimizer == "momentum" else 0.0
+        return torch.optim.SGD(params, lr=c.learning_rate, momentum=momentum)
+
+    def set_live(self, **changes: Any) -> None:
+        """Change learning rate or regularisation mid-run (the only settings that can)."""
+        allowed = {"learning_rate", "regularization", "regularization_rate"}
+        if set(changes) - allowed:
+            raise ValueError(f"only {', '.join(sorted(allowed))} can change while training")
+        self.config = self.config.replace(**changes)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.config.learning_rate
+
+    def _penalty(self) -> Tensor | float:
+        c = self.config
+        if c.regularization == "none" or c.regularization_rate == 0:
+            return 0.0
+        if c.regularization == "l1":
+            return c.regularization_rate * sum(p.abs().sum() for p in self._penalised)
+        return c.regularization_rate * 0.5 * sum((p ** 2).sum() for p in self._penalised)
+
+    def train_step(self) -> bool:
+        if self.stopped:
+            return False
+        started = time.perf_counter()
+        if not self._batches:
+            order = torch.randperm(self.n_train, generator=self._order).to(self.device)
+            self._batches = list(order.split(self.batch_size))[::-1]
+        index = self._batches.pop()
+        self.optimizer.zero_grad(set_to_none=True)
+        field = self.model.output_field(self.x_train[index])
+        prediction = self.model.nodes[self.model.output_id].act(field)
+        loss = self.head.loss_per_sample(field, self.t_train[index], prediction).mean()
+        loss = loss + self._penalty()
+        loss.backward()
+        self.optimizer.step()
+        self._epoch_loss += loss.detach()
+        self.step += 1
+        self.seconds += time.perf_counter() - started
+        if self._batches:
+            return False
+        self._finish_epoch()
+        return True
+
+    def _finish_epoch(self) -> None:
+        self.epoch += 1
+        previous = self.history[-1] if self.history else None
+        if not self._finite():
+            self._diverge()
+            return
+        record = self._record()
+        if not math.isfinite(record.train_loss):
+            self._diverge()
+            return
+        self._checkpoint = _clone_state(self.model)
+        self._epoch_loss.zero_()
+        self._check_stopping(record, previous)
+
+    def _finite(self) -> bool:
+        if not torch.isfinite(self._epoch_loss):
+            return False
+        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
+
+    def _diverge(self) -> None:
+        self.model.load_state_dict(self._checkpoint)
+        self.history = [r for r in self.history if r.epoch < self.epoch]
+        self.epoch -= 1
+        self._batches.clear()
+        c = self.config
+        advice = f"lower the learning rate (now {c.learning_rate:g}; try {c.learning_rate / 10:g})"
+        if c.optimizer == "momentum" and c.momentum > 0.5:
+            advice += f", or the momentum α (now {c.momentum:g})"
+        if c.regularization != "none" and c.regularization_rate > 0.1:
+            advice += f", or the regularisation rate (now {c.regularization_rate:g})"
+        self.stop("diverged", f"The loss became infinite or NaN in epoch {self.epoch + 1}: "
+                              f"training diverged. The weights are kept from epoch {self.epoch}, "
+                              f"the last with a finite loss. To fix it, {advice}.")
+
+    def _check_stopping(self, record: EpochRecord, previous: EpochRecord | None) -> None:
+        c = self.config
+        if c.early_stopping_patience and record.test_loss is not None:
+            self._early_stopping(record.test_loss)
+        if self.stopped:
+            return
+        if c.grad_norm_threshold:
+            norm = self._full_gradient_norm()
+            if norm < c.grad_norm_threshold:
+                self.stop("grad_norm", f"The gradient norm {norm:.3g} fell below "
+                                       f"{c.grad_norm_threshold:g}: a (local) minimum is near.")
+                return
+        if c.loss_change_threshold and previous is not None:
+            change = abs(record.train_loss - previous.train_loss)
+            if change < c.loss_change_threshold:
+                self.stop("loss_plateau", f"The training loss changed by only {change:.3g} "
+                                          f"(below {c.loss_change_threshold:g}) in one epoch.")
+                return
+        if self.epoch >= c.epochs:
+            self.stop("max_epochs", f"Trained for the full {c.epochs} epochs.")
+
+    def _early_stopping(self, test_loss: float) -> None:
+        if self._best is None or test_loss < self._best[0]:
+            self._best = (test_loss, self.epoch, _clone_state(self.model))
+            return
+        best_loss, best_epoch, state = self._best
+        if self.epoch - best_epoch >= self.config.early_stopping_patience:
+            self.model.load_state_dict(state)
+            self.stop("early_stopping", f"The test loss has not improved for "
+                                        f"{self.epoch - best_epoch} epochs; the weights are "
+                                        f"restored to epoch {best_epoch} (test loss "
+                                        f"{best_loss:.4g}).")
+
+    def _full_gradient_norm(self) -> float:
+        """‖∇𝓔̄‖ over the whole training set (the lecture's gradient stopping criterion)."""
+        self.optimizer.zero_grad(set_to_none=False)
+        out = self.model.nodes[self.model.output_id]
+        for start in range(0, self.n_train, EVAL_CHUNK):
+            x = self.x_train[start:start + EVAL_CHUNK]
+            field = self.model.output_field(x)
+            loss = self.head.loss_per_sample(field, self.t_train[start:start + EVAL_CHUNK],
+                                             out.act(field)).sum() / self.n_train
+            loss.backward()
+        grads = [p.grad for p in self.model.parameters() if p.grad is not None]
+        return math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
+

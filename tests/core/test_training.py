@@ -1,0 +1,247 @@
+"""The training engine: it learns, stops for the right reason, and reproduces runs."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from playground.core.datasets import DataConfig, make_dataset
+from playground.core.layers import SpecError
+from playground.core.spec import sequential
+from playground.core.training.config import TrainConfig, TrainConfigError
+from playground.core.training.engine import DataMismatch, Trainer
+from playground.core.training.factory import make_trainer
+from playground.core.training.perceptron import PerceptronTrainer
+from playground.core.training.runtime import DeviceUnavailable, resolve_device
+
+
+def mlp(*hidden: int, activation: str = "tanh", out: dict | None = None, inputs: int = 2):
+    layers = [("Input", {"shape": [inputs]})]
+    layers += [("Dense", {"units": n, "activation": activation}) for n in hidden]
+    return sequential(*layers, ("Output", out or {"activation": "tanh",
+                                                  "loss": "squared_error"}))
+
+
+def trainer(spec=None, data=None, **config) -> Trainer:
+    return Trainer(spec or mlp(4, 2), make_dataset(data or DataConfig(n_samples=200)),
+                   TrainConfig(**config))
+
+
+def test_same_seed_gives_the_same_run_bit_for_bit():
+    runs = [trainer(epochs=5, seed=7) for _ in range(2)]
+    for run in runs:
+        run.train()
+    first, second = (r.weights() for r in runs)
+    assert all(np.array_equal(first[k], second[k]) for k in first)
+    assert [r.train_loss for r in runs[0].history] == [r.train_loss for r in runs[1].history]
+
+
+def test_another_seed_gives_another_run():
+    a, b = trainer(epochs=2, seed=1), trainer(epochs=2, seed=2)
+    a.train(), b.train()
+    assert not np.array_equal(a.weights()["dense_1.weight"], b.weights()["dense_1.weight"])
+
+
+@pytest.mark.parametrize(("batch_size", "steps_per_epoch"), [(1, 100), (10, 10), (0, 1),
+                                                             (1000, 1)])
+def test_batch_size_from_online_to_full_batch(batch_size, steps_per_epoch):
+    run = trainer(batch_size=batch_size, epochs=3)
+    run.train()
+    assert run.step == 3 * steps_per_epoch
+    assert run.epoch == 3
+
+
+def test_samples_are_reshuffled_every_epoch():
+    run = trainer(batch_size=50, epochs=1)
+    orders = []
+    for _ in range(2):
+        run._batches.clear()
+        run.train_step()
+        orders.append(run._batches[0].clone())
+    assert not torch.equal(orders[0], orders[1])
+
+
+def test_training_can_stop_between_any_two_steps_and_resume():
+    run = trainer(epochs=2)
+    for _ in range(3):
+        assert run.train_step() is False
+    assert (run.step, run.epoch) == (3, 0)
+    run.set_live(learning_rate=0.5)
+    assert run.optimizer.param_groups[0]["lr"] == 0.5
+    snapshots = list(run.run())
+    assert [s.epoch for s in snapshots] == [1, 2]
+    assert snapshots[-1].stop_reason == "max_epochs"
+
+
+def test_only_learning_rate_and_regularisation_change_live():
+    with pytest.raises(ValueError, match="can change while training"):
+        trainer().set_live(batch_size=3)
+
+
+def test_snapshots_are_numpy_and_plain_numbers():
+    snap = next(trainer(epochs=1).run())
+    assert isinstance(snap.record.train_loss, float)
+    assert set(snap.grad_norms) == {"dense_1", "dense_2", "output_1"}
+    assert all(isinstance(v, float) and v > 0 for v in snap.grad_norms.values())
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("regularization", ["none", "l1", "l2"])
+def test_every_optimiser_and_penalty_lowers_the_loss(optimizer, regularization):
+    run = trainer(optimizer=optimizer, regularization=regularization,
+                  regularization_rate=0.001, epochs=15, learning_rate=0.03)
+    first = run.evaluate()["train_loss"]
+    run.train()
+    assert run.history[-1].train_loss < 0.8 * first
+
+
+def test_l2_penalty_shrinks_the_weights():
+    plain, shrunk = trainer(epochs=20), trainer(epochs=20, regularization="l2",
+                                                regularization_rate=0.3)
+    plain.train(), shrunk.train()
+    norm = lambda run: np.linalg.norm(run.weights()["dense_1.weight"])  # noqa: E731
+    assert norm(shrunk) < 0.7 * norm(plain)
+
+
+def test_divergence_stops_keeps_finite_weights_and_says_what_to_lower():
+    spiral = DataConfig(name="spiral", n_samples=200)
+    run = trainer(mlp(8, activation="relu", out={"activation": "linear",
+                                                 "loss": "squared_error"}),
+                  spiral, learning_rate=10.0, epochs=50)
+    last = run.train()
+    assert last.stop_reason == "diverged"
+    assert "learning rate (now 10" in last.message
+    assert all(np.isfinite(w).all() for w in run.weights().values())
+    assert all(math.isfinite(r.train_loss) for r in run.history)
+
+
+def test_early_stopping_restores_the_best_weights():
+    data = DataConfig(name="circle", n_samples=60, noise=50, seed=3)
+    run = trainer(mlp(32, 32), data, epochs=400, early_stopping_patience=5,
+                  learning_rate=0.1)
+    last = run.train()
+    assert last.stop_reason == "early_stopping"
+    assert run.epoch < 400
+    best = min(r.test_loss for r in run.history)
+    assert run.evaluate()["test_loss"] == pytest.approx(best, rel=1e-6)
+
+
+def test_loss_plateau_stops_when_the_loss_barely_changes():
+    last = trainer(epochs=500, loss_change_threshold=1e-3).train()
+    assert last.stop_reason == "loss_plateau"
+    assert last.epoch < 500
+
+
+def test_gradient_norm_criterion_stops_near_a_minimum():
+    data = DataConfig(name="reg-plane", n_samples=100)
+    spec = sequential(("Input", {"shape": [2]}),
+                      ("Output", {"activation": "linear", "loss": "squared_error",
+                                  "task": "regression"}))
+    last = trainer(spec, data, epochs=500, grad_norm_threshold=1e-3).train()
+    assert last.stop_reason == "grad_norm"
+    assert "gradient norm" in last.message
+
+
+def test_step_activation_gets_exactly_zero_gradient_and_weights_stay():
+    data = DataConfig(name="xor-points", train_fraction=1.0)
+    spec = mlp(2, activation="step", out={"activation": "step", "loss": "squared_error"})
+    run = trainer(spec, data, epochs=20, learning_rate=1.0)
+    before = run.weights()
+    last = run.train()
+    after = run.weights()
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+    assert all(p.grad is not None and torch.count_nonzero(p.grad) == 0
+               for p in run.model.parameters())
+    assert set(last.grad_norms.values()) == {0.0}
+
+
+def test_straight_through_estimator_lets_step_units_learn():
+    spec = sequential(("Input", {"shape": [2]}),
+                      ("Dense", {"units": 8, "activation": "step", "straight_through": True}),
+                      ("Output", {"activation": "tanh", "loss": "squared_error"}))
+    run = trainer(spec, DataConfig(name="gauss", n_samples=200), epochs=5)
+    before = run.weights()["dense_1.weight"]
+    run.train()
+    assert not np.array_equal(before, run.weights()["dense_1.weight"])
+
+
+def test_dead_relu_units_are_counted():
+    run = trainer(mlp(4, activation="relu"), epochs=1)
+    with torch.no_grad():
+        run.model.nodes["dense_1"].transform.bias[:2] = -1000.0
+    assert run.snapshot().dead_units == {"dense_1": 2}
+
+
+def test_multiclass_with_cross_entropy_learns():
+    out = {"units": 3, "task": "multiclass", "loss": "cross_entropy", "activation": "softmax"}
+    run = trainer(mlp(8, out=out), DataConfig(name="multiclass-gauss", n_samples=300),
+                  epochs=30, optimizer="adam", learning_rate=0.02)
+    assert run.train().record.test_accuracy >= 0.9
+
+
+def test_a_network_that_does_not_fit_the_data_says_how_to_fix_it():
+    with pytest.raises(DataMismatch, match=r"set the Input shape to \[3\]"):
+        trainer(data=DataConfig(features=("x1", "x2", "x1x2")))
+    with pytest.raises(DataMismatch, match="regression data set"):
+        trainer(data=DataConfig(name="reg-plane"))
+
+
+def test_bad_training_settings_name_the_setting():
+    with pytest.raises(TrainConfigError, match="'optimizer' must be one of sgd, momentum, adam"):
+        TrainConfig(optimizer="rmsprop")
+    with pytest.raises(TrainConfigError, match="'learning_rate' = -1.0 is out of range"):
+        TrainConfig(learning_rate=-1)
+    with pytest.raises(TrainConfigError, match=r"unknown training setting\(s\) \['lr'\]"):
+        TrainConfig.from_dict({"lr": 0.1})
+
+
+def test_an_absent_device_is_a_clear_error():
+    if not torch.cuda.is_available():
+        with pytest.raises(DeviceUnavailable, match="no CUDA device"):
+            resolve_device("cuda")
+    assert resolve_device("cpu").type == "cpu"
+
+
+def perceptron(data: DataConfig, epochs: int = 100) -> PerceptronTrainer:
+    spec = sequential(("Input", {"shape": [2]}),
+                      ("Output", {"activation": "step", "loss": "squared_error"}))
+    return make_trainer(spec, make_dataset(data), TrainConfig(algorithm="perceptron",
+                                                              epochs=epochs))
+
+
+def test_perceptron_converges_on_separable_data():
+    run = perceptron(DataConfig(name="gauss", n_samples=200, seed=4))
+    last = run.train()
+    assert last.stop_reason == "converged"
+    assert last.record.train_accuracy == 1.0
+    assert last.record.mistakes == 0
+    assert run.updates > 0
+
+
+def test_perceptron_keeps_cycling_on_xor():
+    run = perceptron(DataConfig(name="xor-points", train_fraction=1.0), epochs=30)
+    last = run.train()
+    assert last.stop_reason == "max_epochs"
+    assert "not linearly separable" in last.message
+    assert all(r.mistakes > 0 for r in run.history)
+
+
+def test_perceptron_rule_is_mistake_driven_from_zero():
+    run = perceptron(DataConfig(name="xor-points", train_fraction=1.0))
+    assert run.w.tolist() == [0.0, 0.0] and run.b == 0.0
+    first = run.update()
+    assert first.mistake  # w = 0 puts every point on the boundary: y(wᵀx + b) = 0 ≤ 0
+    y = 1.0 if run.dataset.y_train[first.index] else -1.0
+    x = run.dataset.x_train[first.index]
+    assert first.w_after.tolist() == (y * x).tolist() and first.b_after == y
+    for _ in range(20):
+        update = run.update()
+        if not update.mistake:
+            assert np.array_equal(update.w_before, update.w_after)
+
+
+def test_perceptron_rule_refuses_hidden_layers():
+    spec = mlp(2, activation="step", out={"activation": "step", "loss": "squared_error"})
+    with pytest.raises(SpecError, match="single layer of step units"):
+        make_trainer(spec, make_dataset(DataConfig()), TrainConfig(algorithm="perceptron"))
