@@ -78,20 +78,19 @@ def derivative(name: str, v: Tensor, straight_through: bool = False) -> Tensor:
     return torch.ones_like(v)
 
 
-class Activation(nn.Module):
-    """φ as a module, named so that probes and the GUI can show which one it is."""
+class Activation:
+    """φ as a named callable (not a Module: it has no weights, and a plain call is cheaper)."""
 
     def __init__(self, name: str, straight_through: bool = False):
-        super().__init__()
         self.name = name
         self.straight_through = straight_through and name == "step"
         self.fn = _step_ste if self.straight_through else _FUNCTIONS[name]
 
-    def forward(self, v: Tensor) -> Tensor:
+    def __call__(self, v: Tensor) -> Tensor:
         return self.fn(v)
 
     def derivative(self, v: Tensor) -> Tensor:
         return derivative(self.name, v, self.straight_through)
 
-    def extra_repr(self) -> str:
-        return self.name + (", straight-through" if self.straight_through else "")
+    def __repr__(self) -> str:
+        return f"Activation({self.name}{', straight-through' if self.straight_through else ''})"

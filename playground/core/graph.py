@@ -39,6 +39,7 @@ class GraphInfo:
     """Everything derived from a spec: order, shapes, parameter counts and problems."""
 
     order: tuple[str, ...]
+    layer_count: int
     shapes: dict[str, Shape] = field(default_factory=dict)
     input_shapes: dict[str, list[Shape]] = field(default_factory=dict)
     param_counts: dict[str, int] = field(default_factory=dict)
@@ -58,7 +59,7 @@ class GraphInfo:
     def summary(self) -> str:
         """One line for a status bar."""
         state = "valid" if self.ok else f"{len(self.issues)} problem(s)"
-        return f"{len(self.order)} layers, {self.total_params:,} parameters, {state}"
+        return f"{self.layer_count} layers, {self.total_params:,} parameters, {state}"
 
 
 def analyse(spec: NetworkSpec) -> GraphInfo:
@@ -70,7 +71,7 @@ def analyse(spec: NetworkSpec) -> GraphInfo:
     issues += _check_connections(spec)
     shapes, in_shapes, counts = _infer(spec, order, issues)
     issues += _check_output(spec)
-    return GraphInfo(tuple(order), shapes, in_shapes, counts, tuple(issues))
+    return GraphInfo(tuple(order), len(spec.layers), shapes, in_shapes, counts, tuple(issues))
 
 
 def require_valid(spec: NetworkSpec) -> GraphInfo:
@@ -110,7 +111,7 @@ def _topological_order(spec: NetworkSpec) -> tuple[list[str], list[NodeIssue]]:
     issues = [
         NodeIssue(node, f"{spec.layer(node).name} is part of a cycle (a loop of connections); "
                         "remove one connection of the loop. Use an RNN layer for recurrence.")
-        for node in stuck
+        for node in stuck if node in _reachable(spec, spec.outputs_of(node), forward=True)
     ]
     return order, issues
 

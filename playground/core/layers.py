@@ -217,15 +217,24 @@ def _add_shape(_: dict[str, Any], shapes: list[Shape]) -> Shape:
     return shapes[0]
 
 
+def concat_axis(rank: int) -> int:
+    """Concat joins features (the last axis) of vectors and sequences, channels of images."""
+    return 0 if rank == 3 else rank - 1
+
+
 def _concat_shape(_: dict[str, Any], shapes: list[Shape]) -> Shape:
-    rest = {s[1:] for s in shapes}
-    if len({len(s) for s in shapes}) != 1 or len(rest) != 1:
+    ranks = {len(s) for s in shapes}
+    axis = concat_axis(len(shapes[0]))
+    rest = {s[:axis] + s[axis + 1:] for s in shapes}
+    if len(ranks) != 1 or len(rest) != 1:
         got = "; ".join(describe(s) for s in shapes)
         raise ShapeError(
             "joins inputs along features (or channels) and needs the other sizes to match "
             f"— got {got}."
         )
-    return (sum(s[0] for s in shapes), *shapes[0][1:])
+    joined = list(shapes[0])
+    joined[axis] = sum(s[axis] for s in shapes)
+    return tuple(joined)
 
 
 def _output_shape(params: dict[str, Any], shapes: list[Shape]) -> Shape:

@@ -10,7 +10,7 @@ from torch import Tensor, nn
 
 from playground.core.activations import INIT_GAIN, Activation
 from playground.core.graph import GraphInfo, require_valid
-from playground.core.layers import Shape, SpecError, conv_padding
+from playground.core.layers import Shape, SpecError, concat_axis, conv_padding
 from playground.core.spec import LayerSpec, NetworkSpec
 
 
@@ -91,7 +91,7 @@ class Merge(nn.Module):
     def forward(self, *xs: Tensor) -> Tensor:
         if self.kind == "Add":
             return torch.stack(xs).sum(dim=0)
-        return torch.cat(xs, dim=1)
+        return torch.cat(xs, dim=1 + concat_axis(xs[0].dim() - 1))
 
 
 def _unit_layer(transform: nn.Module, params: dict[str, Any]) -> UnitLayer:
@@ -144,10 +144,14 @@ class PlaygroundNet(nn.Module):
         self.sources = {n: spec.inputs_of(n) for n in self.order}
         self.input_id = spec.of_kind("Input")[0].id
         self.output_id = spec.of_kind("Output")[0].id
-        self.nodes = nn.ModuleDict(
-            {n: _build_node(spec.layer(n), info.input_shapes[n]) for n in self.order}
-        )
-        self.output_activation: str = spec.layer(self.output_id).params["activation"]
+        self.nodes = nn.ModuleDict()
+        for n in self.order:
+            if hasattr(self.nodes, n):
+                raise SpecError(f"the layer id '{n}' is a reserved word; rename the layer")
+            self.nodes[n] = _build_node(spec.layer(n), info.input_shapes[n])
+        previous = [self.input_id, *self.order[:-1]]
+        self._chain = all(self.sources[n] == [p] for n, p in zip(self.order, previous,
+                                                                   strict=True))
 
     def trace(self, x: Tensor) -> dict[str, Tensor]:
         """Every node's output, the Output node's as its field v (before φ)."""
@@ -160,7 +164,11 @@ class PlaygroundNet(nn.Module):
 
     def output_field(self, x: Tensor) -> Tensor:
         """v of the Output node: what the loss works on (logits for cross-entropy)."""
-        return self.trace(x)[self.output_id]
+        if not self._chain:
+            return self.trace(x)[self.output_id]
+        for node in self.order[:-1]:
+            x = self.nodes[node](x)
+        return self.nodes[self.output_id].field(x)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.nodes[self.output_id].act(self.output_field(x))
@@ -174,17 +182,23 @@ class PlaygroundNet(nn.Module):
     def set_node_weights(self, node: str, values: dict[str, Any]) -> None:
         """Hand-set some of a node's weights; shapes must match exactly."""
         state = {_public(k): v for k, v in self._node(node).state_dict().items()}
+        checked = {}
         for name, value in values.items():
             if name not in state:
                 raise SpecError(f"'{node}' has no weights named '{name}' "
                                 f"(it has: {', '.join(state) or 'none'})")
-            array = np.asarray(value, dtype=np.float64)
+            try:
+                array = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise SpecError(f"'{node}.{name}' is not an array of numbers") from None
             if tuple(array.shape) != tuple(state[name].shape):
                 raise SpecError(f"'{node}.{name}' needs shape {list(state[name].shape)}, "
                                 f"got {list(array.shape)}")
             if not np.isfinite(array).all():
                 raise SpecError(f"'{node}.{name}' contains NaN or infinite values")
-            with torch.no_grad():
+            checked[name] = array
+        with torch.no_grad():
+            for name, array in checked.items():
                 state[name].copy_(torch.from_numpy(array))
 
     def state_arrays(self) -> dict[str, np.ndarray]:

@@ -190,8 +190,12 @@ def _json_bytes(project: Project, inline_weights: bool) -> bytes:
 
 
 def _compact(text: str) -> str:
-    """Put lists of numbers on one line, so shapes and weights read like matrices."""
-    return re.sub(r"\[\s+([^\[\]{}\"]*?)\s+\]",
+    """Put lists of numbers on one line, so shapes and weights read like matrices.
+
+    Only lists that json.dumps spread over several lines are touched: a newline never
+    occurs inside a JSON string (it is escaped), so text in titles stays verbatim.
+    """
+    return re.sub(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]",
                   lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text)
 
 

@@ -7,10 +7,13 @@ through the methods here so that every parameter is checked against the layer ca
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from playground.core.layers import KINDS, SpecError, check_params, default_params
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 @dataclass
@@ -98,7 +101,10 @@ class NetworkSpec:
         """Add a node of `kind`, filling unspecified parameters with their defaults."""
         if kind not in KINDS:
             raise SpecError(f"unknown layer kind '{kind}'; choose one of {', '.join(KINDS)}")
-        layer_id = layer_id or self.new_id(kind)
+        layer_id = self.new_id(kind) if layer_id is None else layer_id
+        if not _ID.fullmatch(layer_id):
+            raise SpecError(f"layer id '{layer_id}' is not allowed: use 1 to 64 letters, digits, "
+                            "'_' or '-', starting with a letter or digit")
         if self.has_layer(layer_id):
             raise SpecError(f"a layer with id '{layer_id}' already exists; pick another id")
         merged = default_params(kind)

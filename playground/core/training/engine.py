@@ -25,6 +25,7 @@ from playground.core.training.runtime import configure_threads, resolve_device
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
+EVAL_SHARE = 0.05  # most of the training time that per-epoch test evaluation may take
 
 
 class DataMismatch(ValueError):
@@ -54,8 +55,21 @@ def check_fit(spec: NetworkSpec, dataset: Dataset) -> None:
         )
 
 
-def _clone_state(model: PlaygroundNet) -> dict[str, Tensor]:
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+class _Checkpoint:
+    """All floating-point weights and statistics of a model, copied into one vector."""
+
+    def __init__(self, model: PlaygroundNet):
+        state = model.state_dict(keep_vars=True).values()
+        self._tensors = [t for t in state if t.is_floating_point()]
+
+    def take(self) -> Tensor:
+        return torch.cat([t.detach().reshape(-1) for t in self._tensors])
+
+    def restore(self, flat: Tensor) -> None:
+        with torch.no_grad():
+            for t, part in zip(self._tensors, flat.split([t.numel() for t in self._tensors]),
+                               strict=True):
+                t.copy_(part.view_as(t))
 
 
 class TrainerBase:
@@ -89,6 +103,8 @@ class TrainerBase:
         self.stop_reason: str | None = None
         self.message = ""
         self._dead: dict[str, int] = {}
+        self._output_act = self.model.nodes[self.model.output_id].act
+        self._eval_seconds = 0.0
 
     def _tensors(self, x: np.ndarray, labels: np.ndarray) -> tuple[Tensor, Tensor]:
         targets = self.head.targets(labels)
@@ -108,24 +124,32 @@ class TrainerBase:
         """One update; True when it finished an epoch."""
         raise NotImplementedError
 
-    def run(self) -> Iterator[Snapshot]:
-        """Train until a stopping criterion holds, yielding a snapshot after every epoch."""
+    def run(self, snapshot_interval: float = 0.0) -> Iterator[Snapshot]:
+        """Train until a stopping criterion holds.
+
+        Yields a snapshot after an epoch once `snapshot_interval` seconds have passed since
+        the previous one (0: after every epoch), and always a last one when training stops.
+        """
+        last = time.monotonic()
         while not self.stopped:
-            if self.train_step():
+            if self.train_step() and (self.stopped or
+                                      time.monotonic() - last >= snapshot_interval):
+                last = time.monotonic()
                 yield self.snapshot()
 
     def train(self) -> Snapshot:
         """Run to the end and return the last snapshot."""
-        for _ in self.run():
+        final = None
+        for final in self.run(snapshot_interval=math.inf):  # noqa: B007 - keep the last one
             pass
-        return self.snapshot()
+        return final or self.snapshot()
 
     def stop(self, reason: str, message: str) -> None:
         self.stop_reason, self.message = reason, message
 
     # ---- evaluation -----------------------------------------------------------------------
     def evaluate(self) -> dict[str, float | None]:
-        """Loss and accuracy on both splits for the current weights."""
+        """Loss and accuracy on both splits for the current weights (counts dead units)."""
         train_loss, train_acc = self._evaluate_split(self.x_train, self.t_train, True)
         test_loss, test_acc = self._evaluate_split(self.x_test, self.t_test, False)
         return {"train_loss": train_loss, "test_loss": test_loss,
@@ -139,11 +163,10 @@ class TrainerBase:
         self.model.eval()
         total, correct = 0.0, 0
         peak: dict[str, Tensor] = {}
-        out = self.model.nodes[self.model.output_id]
         for start in range(0, len(x), EVAL_CHUNK):
             values = self.model.trace(x[start:start + EVAL_CHUNK])
             field = values[self.model.output_id]
-            pred = out.act(field)
+            pred = self._output_act(field)
             target = t[start:start + EVAL_CHUNK]
             total += float(self.head.loss_per_sample(field, target, pred).sum())
             if self.head.classifies:
@@ -176,33 +199,48 @@ class TrainerBase:
         """‖∂𝓔/∂w‖ per node, from the latest update."""
         norms = {}
         for node, module in self.model.nodes.items():
-            grads = [p.grad for p in module.parameters() if p.grad is not None]
-            if any(True for _ in module.parameters()):
-                norms[node] = math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
+            params = list(module.parameters())
+            if params:
+                norms[node] = math.sqrt(sum(float((p.grad.double() ** 2).sum())
+                                            for p in params if p.grad is not None))
         return norms
 
-    def _record(self, mistakes: int | None = None) -> EpochRecord:
-        m = self.evaluate()
-        record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],
-                             m["train_accuracy"], m["test_accuracy"], self.seconds, mistakes)
+    def _close_epoch(self, train_loss: float | None = None, mistakes: int | None = None,
+                     force_test: bool = False) -> EpochRecord:
+        """Append the epoch's record: its average training error and the test metrics.
+
+        The test split is evaluated while that costs at most EVAL_SHARE of the training
+        time (or always, with `force_test`); other epochs record no test metrics.
+        """
+        if train_loss is None:
+            train_loss, _ = self._evaluate_split(self.x_train, self.t_train, False)
+        test_loss = test_acc = None
+        if force_test or self._eval_seconds <= EVAL_SHARE * self.seconds:
+            started = time.perf_counter()
+            test_loss, test_acc = self._evaluate_split(self.x_test, self.t_test, False)
+            self._eval_seconds += time.perf_counter() - started
+        record = EpochRecord(self.epoch, self.step, train_loss, test_loss, None, test_acc,
+                             self.seconds, mistakes)
         self.history.append(record)
         return record
 
     def snapshot(self) -> Snapshot:
-        """The latest state as plain numbers (evaluates now if no epoch has ended yet)."""
-        if not self.history or self.history[-1].step != self.step:
-            self._record()
-        return Snapshot(self.history[-1], self.grad_norms(), dict(self._dead),
-                        self.stop_reason, self.message)
+        """The state now, evaluated exactly on both splits, as plain numbers."""
+        m = self.evaluate()
+        mistakes = self.history[-1].mistakes if self.history else None
+        record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],
+                             m["train_accuracy"], m["test_accuracy"], self.seconds, mistakes)
+        return Snapshot(record, self.grad_norms(), dict(self._dead), self.stop_reason,
+                        self.message)
 
     def metrics(self) -> dict[str, Any]:
-        """Final figures for metrics.json: the last record, the stop reason and the history."""
-        last = self.snapshot().record
+        """Final figures for metrics.json: exact metrics now, the stop reason, the history."""
+        now = self.snapshot().record
         return {
-            "train_loss": last.train_loss,
-            "test_loss": last.test_loss,
-            "train_accuracy": last.train_accuracy,
-            "test_accuracy": last.test_accuracy,
+            "train_loss": now.train_loss,
+            "test_loss": now.test_loss,
+            "train_accuracy": now.train_accuracy,
+            "test_accuracy": now.test_accuracy,
             "epochs": self.epoch,
             "steps": self.step,
             "train_seconds": round(self.seconds, 3),
@@ -227,9 +265,10 @@ class Trainer(TrainerBase):
         self._penalised = [p for p in self.model.parameters() if p.dim() >= 2]
         self._order = torch.Generator().manual_seed(config.seed)
         self._batches: list[Tensor] = []
-        self._epoch_loss = torch.zeros((), device=self.device)
-        self._checkpoint = _clone_state(self.model)
-        self._best: tuple[float, int, dict[str, Tensor]] | None = None
+        self._losses: list[Tensor] = []  # this epoch's batch losses, summed once at its end
+        self._saver = _Checkpoint(self.model)
+        self._checkpoint = self._saver.take()
+        self._best: tuple[float, int, Tensor] | None = None
 
     @property
     def batch_size(self) -> int:
@@ -252,13 +291,11 @@ class Trainer(TrainerBase):
         for group in self.optimizer.param_groups:
             group["lr"] = self.config.learning_rate
 
-    def _penalty(self) -> Tensor | float:
-        c = self.config
-        if c.regularization == "none" or c.regularization_rate == 0:
-            return 0.0
-        if c.regularization == "l1":
-            return c.regularization_rate * sum(p.abs().sum() for p in self._penalised)
-        return c.regularization_rate * 0.5 * sum((p ** 2).sum() for p in self._penalised)
+    def _penalty(self) -> Tensor:
+        rate = self.config.regularization_rate
+        if self.config.regularization == "l1":
+            return rate * sum(p.abs().sum() for p in self._penalised)
+        return rate * 0.5 * sum((p ** 2).sum() for p in self._penalised)
 
     def train_step(self) -> bool:
         if self.stopped:
@@ -270,12 +307,13 @@ class Trainer(TrainerBase):
         index = self._batches.pop()
         self.optimizer.zero_grad(set_to_none=True)
         field = self.model.output_field(self.x_train[index])
-        prediction = self.model.nodes[self.model.output_id].act(field)
-        loss = self.head.loss_per_sample(field, self.t_train[index], prediction).mean()
-        loss = loss + self._penalty()
+        loss = self.head.loss_per_sample(field, self.t_train[index],
+                                         self._output_act(field)).mean()
+        self._losses.append(loss.detach())
+        if self.config.regularization != "none" and self.config.regularization_rate:
+            loss = loss + self._penalty()
         loss.backward()
         self.optimizer.step()
-        self._epoch_loss += loss.detach()
         self.step += 1
         self.seconds += time.perf_counter() - started
         if self._batches:
@@ -284,29 +322,26 @@ class Trainer(TrainerBase):
         return True
 
     def _finish_epoch(self) -> None:
+        """Check for divergence, record the epoch, then test the stopping criteria."""
         self.epoch += 1
+        sizes = torch.full((len(self._losses),), float(self.batch_size), device=self.device)
+        sizes[-1] = self.n_train - self.batch_size * (len(self._losses) - 1)
+        mean_loss = float(torch.stack(self._losses) @ sizes) / self.n_train
+        self._losses.clear()
+        state = self._saver.take()
+        if not (math.isfinite(mean_loss) and bool(torch.isfinite(state).all())):
+            self._diverge()
+            return
+        self._checkpoint = state
         previous = self.history[-1] if self.history else None
-        if not self._finite():
-            self._diverge()
-            return
-        record = self._record()
-        if not math.isfinite(record.train_loss):
-            self._diverge()
-            return
-        self._checkpoint = _clone_state(self.model)
-        self._epoch_loss.zero_()
+        record = self._close_epoch(mean_loss, force_test=bool(self.config.early_stopping_patience))
         self._check_stopping(record, previous)
 
-    def _finite(self) -> bool:
-        if not torch.isfinite(self._epoch_loss):
-            return False
-        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
-
     def _diverge(self) -> None:
-        self.model.load_state_dict(self._checkpoint)
-        self.history = [r for r in self.history if r.epoch < self.epoch]
+        """Go back to the last epoch with a finite loss and say what to change."""
+        self._saver.restore(self._checkpoint)
+        self.optimizer = self._make_optimizer()  # momentum buffers may hold inf/NaN
         self.epoch -= 1
-        self._batches.clear()
         c = self.config
         advice = f"lower the learning rate (now {c.learning_rate:g}; try {c.learning_rate / 10:g})"
         if c.optimizer == "momentum" and c.momentum > 0.5:
@@ -340,11 +375,11 @@ class Trainer(TrainerBase):
 
     def _early_stopping(self, test_loss: float) -> None:
         if self._best is None or test_loss < self._best[0]:
-            self._best = (test_loss, self.epoch, _clone_state(self.model))
+            self._best = (test_loss, self.epoch, self._saver.take())
             return
         best_loss, best_epoch, state = self._best
         if self.epoch - best_epoch >= self.config.early_stopping_patience:
-            self.model.load_state_dict(state)
+            self._saver.restore(state)
             self.stop("early_stopping", f"The test loss has not improved for "
                                         f"{self.epoch - best_epoch} epochs; the weights are "
                                         f"restored to epoch {best_epoch} (test loss "
@@ -353,12 +388,10 @@ class Trainer(TrainerBase):
     def _full_gradient_norm(self) -> float:
         """‖∇𝓔̄‖ over the whole training set (the lecture's gradient stopping criterion)."""
         self.optimizer.zero_grad(set_to_none=False)
-        out = self.model.nodes[self.model.output_id]
         for start in range(0, self.n_train, EVAL_CHUNK):
-            x = self.x_train[start:start + EVAL_CHUNK]
-            field = self.model.output_field(x)
+            field = self.model.output_field(self.x_train[start:start + EVAL_CHUNK])
             loss = self.head.loss_per_sample(field, self.t_train[start:start + EVAL_CHUNK],
-                                             out.act(field)).sum() / self.n_train
+                                             self._output_act(field)).sum() / self.n_train
             loss.backward()
         grads = [p.grad for p in self.model.parameters() if p.grad is not None]
         return math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))

@@ -95,7 +95,7 @@ class PerceptronTrainer(TrainerBase):
             return False
         self._sync()
         self.epoch += 1
-        self._record(self._mistakes)
+        self._close_epoch(mistakes=self._mistakes)
         if self._mistakes == 0:
             self.stop("converged", f"An epoch without a mistake: the perceptron rule converged "
                                    f"after {self.updates} updates in {self.epoch} epochs.")
