@@ -150,8 +150,9 @@ class PlaygroundNet(nn.Module):
                 raise SpecError(f"the layer id '{n}' is a reserved word; rename the layer")
             self.nodes[n] = _build_node(spec.layer(n), info.input_shapes[n])
         previous = [self.input_id, *self.order[:-1]]
-        self._chain = all(self.sources[n] == [p] for n, p in zip(self.order, previous,
-                                                                   strict=True))
+        chain = all(self.sources[n] == [p] for n, p in zip(self.order, previous, strict=True))
+        # A plain chain runs without building the dict of every node's output.
+        self._chain = [self.nodes[n] for n in self.order[:-1]] if chain else None
 
     def trace(self, x: Tensor) -> dict[str, Tensor]:
         """Every node's output, the Output node's as its field v (before φ)."""
@@ -164,10 +165,10 @@ class PlaygroundNet(nn.Module):
 
     def output_field(self, x: Tensor) -> Tensor:
         """v of the Output node: what the loss works on (logits for cross-entropy)."""
-        if not self._chain:
+        if self._chain is None:
             return self.trace(x)[self.output_id]
-        for node in self.order[:-1]:
-            x = self.nodes[node](x)
+        for module in self._chain:
+            x = module(x)
         return self.nodes[self.output_id].field(x)
 
     def forward(self, x: Tensor) -> Tensor:

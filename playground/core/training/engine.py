@@ -25,7 +25,7 @@ from playground.core.training.runtime import configure_threads, resolve_device
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
-EVAL_SHARE = 0.05  # most of the training time that per-epoch test evaluation may take
+EVAL_SHARE = 0.02  # most of the training time that per-epoch test evaluation may take
 
 
 class DataMismatch(ValueError):
@@ -266,6 +266,10 @@ class Trainer(TrainerBase):
         self._order = torch.Generator().manual_seed(config.seed)
         self._batches: list[Tensor] = []
         self._losses: list[Tensor] = []  # this epoch's batch losses, summed once at its end
+        batches = math.ceil(self.n_train / self.batch_size)
+        sizes = [self.batch_size] * (batches - 1) + [self.n_train - self.batch_size * (batches - 1)]
+        self._loss_weights = torch.tensor(sizes, dtype=torch.float32, device=self.device)
+        self._loss_weights /= self.n_train
         self._saver = _Checkpoint(self.model)
         self._checkpoint = self._saver.take()
         self._best: tuple[float, int, Tensor] | None = None
@@ -324,9 +328,7 @@ class Trainer(TrainerBase):
     def _finish_epoch(self) -> None:
         """Check for divergence, record the epoch, then test the stopping criteria."""
         self.epoch += 1
-        sizes = torch.full((len(self._losses),), float(self.batch_size), device=self.device)
-        sizes[-1] = self.n_train - self.batch_size * (len(self._losses) - 1)
-        mean_loss = float(torch.stack(self._losses) @ sizes) / self.n_train
+        mean_loss = float(torch.stack(self._losses) @ self._loss_weights)
         self._losses.clear()
         state = self._saver.take()
         if not (math.isfinite(mean_loss) and bool(torch.isfinite(state).all())):

@@ -16,7 +16,13 @@ STOP_REASONS = (
 
 @dataclass(frozen=True)
 class EpochRecord:
-    """Metrics at the end of one epoch; accuracies are None for regression."""
+    """Metrics at the end of one epoch.
+
+    In the history, `train_loss` is the epoch's average error 𝓔̄ over its batches (free to
+    compute); the test metrics are measured while that costs at most 2 % of training time,
+    and are None on other epochs, as accuracies are for regression. Snapshots evaluate every
+    field exactly for the current weights.
+    """
 
     epoch: int
     step: int
