@@ -44,17 +44,32 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, help="folder for the results (default: runs/NAME)")
     evaluate = sub.add_parser("eval", help="print metrics of the current weights as JSON")
     evaluate.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
+    snapshot = sub.add_parser("snapshot", help="render the app with a project to a PNG")
+    snapshot.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
+    snapshot.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+    snapshot.add_argument("--size", type=_size, default=(1400, 860), metavar="WxH",
+                          help="window size in pixels (default 1400x860)")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size like 1400x860") from None
+    if not (320 <= width <= 8000 and 240 <= height <= 8000):
+        raise argparse.ArgumentTypeError("the size must be 320x240 to 8000x8000 pixels")
+    return width, height
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Every exception type that means 'bad input', from the core's modules."""
+    from playground.core.datafit import DataMismatch
     from playground.core.datasets import DataConfigError
     from playground.core.graph import InvalidNetwork
     from playground.core.layers import SpecError
     from playground.core.project import ProjectError
     from playground.core.training.config import TrainConfigError
-    from playground.core.training.engine import DataMismatch
     from playground.core.training.runtime import DeviceUnavailable
 
     return (UserError, DataConfigError, InvalidNetwork, SpecError, ProjectError,
@@ -68,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return gui_main()
     try:
-        return {"presets": _presets, "train": _train, "eval": _eval}[args.command](args)
+        commands = {"presets": _presets, "train": _train, "eval": _eval, "snapshot": _snapshot}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
@@ -145,6 +161,18 @@ def _eval(args: argparse.Namespace) -> int:
     trainer = make_trainer(project.network, make_dataset(project.data), project.training,
                            project.weights)
     print(json.dumps(trainer.metrics(), indent=2))
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    from playground.gui.snapshot import render
+
+    project = _load(args.source)
+    try:
+        path = render(project, args.out, args.size)
+    except OSError as err:
+        raise UserError(str(err)) from None
+    print(f"Wrote {path} ({args.size[0]}x{args.size[1]})")
     return 0
 
 

@@ -68,8 +68,8 @@ def analyse(spec: NetworkSpec) -> GraphInfo:
     issues += _check_ends(spec)
     order, cycle_issues = _topological_order(spec)
     issues += cycle_issues
+    shapes, in_shapes, counts = _infer(spec, order, issues)  # shape problems come first
     issues += _check_connections(spec)
-    shapes, in_shapes, counts = _infer(spec, order, issues)
     issues += _check_output(spec)
     return GraphInfo(tuple(order), len(spec.layers), shapes, in_shapes, counts, tuple(issues))
 
@@ -154,16 +154,21 @@ def _check_connections(spec: NetworkSpec) -> list[NodeIssue]:
 def _infer(
     spec: NetworkSpec, order: list[str], issues: list[NodeIssue]
 ) -> tuple[dict[str, Shape], dict[str, list[Shape]], dict[str, int]]:
-    """Shapes and parameter counts in topological order; nodes after an error are skipped."""
+    """Shapes and parameter counts in topological order.
+
+    A node is skipped when an input's shape is unknown or it has the wrong number of inputs
+    (both reported by the connection check).
+    """
     shapes: dict[str, Shape] = {}
     in_shapes: dict[str, list[Shape]] = {}
     counts: dict[str, int] = {}
-    flagged = {i.node_id for i in issues}
     for node in order:
         layer = spec.layer(node)
         kind = KINDS[layer.kind]
         sources = spec.inputs_of(node)
-        if node in flagged or any(s not in shapes for s in sources):
+        n_in, kind_max = len(sources), kind.max_inputs
+        if n_in < kind.min_inputs or (kind_max is not None and n_in > kind_max) \
+                or any(s not in shapes for s in sources):
             continue
         ins = [shapes[s] for s in sources]
         try:

@@ -150,6 +150,46 @@ class NetworkSpec:
         layer = self.layer(layer_id)
         layer.params.update(check_params(layer.kind, params, layer.label or layer.id))
 
+    def move(self, positions: dict[str, tuple[float, float]]) -> None:
+        """Place nodes on the canvas."""
+        for layer_id, (x, y) in positions.items():
+            self.layer(layer_id).position = (float(x), float(y))
+
+    def insert_on_edge(self, layer_id: str, source: str, target: str) -> None:
+        """Put a node into the connection source → target, keeping the target's input slot."""
+        index = self.disconnect(source, target)
+        self.connect(layer_id, target, index=index)
+        self.connect(source, layer_id)
+
+    def fragment(self, layer_ids: list[str]) -> dict[str, Any]:
+        """The chosen nodes and the edges among them, as data (for copy and paste)."""
+        chosen = set(layer_ids)
+        return {
+            "layers": [layer.to_dict() for layer in self.layers if layer.id in chosen],
+            "edges": [e.to_dict() for e in self.edges if {e.source, e.target} <= chosen],
+        }
+
+    def paste(self, fragment: dict[str, Any], offset: tuple[float, float] = (40.0, 40.0)
+              ) -> list[str]:
+        """Add copies of a fragment's nodes (fresh ids, shifted) and its inner edges."""
+        piece = NetworkSpec.from_dict(fragment)
+        renamed: dict[str, str] = {}
+        for layer in piece.layers:
+            x, y = layer.position
+            renamed[layer.id] = self.add_layer(layer.kind, layer.params, label=layer.label,
+                                               position=(x + offset[0], y + offset[1])).id
+        for edge in piece.edges:
+            self.connect(renamed[edge.source], renamed[edge.target])
+        return list(renamed.values())
+
+    def structure(self) -> dict[str, Any]:
+        """The spec without canvas positions and labels: what the model is built from."""
+        data = self.to_dict()
+        for layer in data["layers"]:
+            layer.pop("position", None)
+            layer.pop("label", None)
+        return data
+
     def chain(self, *layer_ids: str) -> None:
         """Connect the given nodes one after another."""
         for source, target in zip(layer_ids, layer_ids[1:], strict=False):

@@ -1,30 +1,50 @@
-"""Start the desktop app."""
+"""Start the desktop app: the QApplication, its theme, and the main window."""
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from playground.core.presets import list_presets
+ORGANIZATION = "nn-playground"
+APPLICATION = "playground"
 
 
-def build_window() -> QMainWindow:
-    """The main window (the network canvas arrives with the next release)."""
-    window = QMainWindow()
-    window.setWindowTitle("Neural-network playground")
-    names = "\n".join(f"• {info.title}" for info in list_presets())
-    label = QLabel(f"The network canvas is on its way.\n\nPresets you can already train from "
-                   f"the command line (playground train NAME):\n\n{names}")
-    label.setMargin(24)
-    window.setCentralWidget(label)
-    window.resize(720, 480)
-    return window
+def has_display() -> bool:
+    """Whether a window can be shown (Linux needs X11 or Wayland, or a chosen Qt platform)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def application(offscreen: bool = False) -> QApplication:
+    """The QApplication, created once, themed to follow the system's light or dark mode."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Neural-network playground")
+    from playground.gui.theme import apply_theme
+
+    apply_theme(app)
+    return app
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("playground")
-    window = build_window()
+    if not has_display():
+        print("error: no display to open the window on (DISPLAY is not set); run it on a "
+              "desktop, or use 'playground snapshot SOURCE --out FILE.png' for a picture",
+              file=sys.stderr)
+        return 2
+    app = application()
+    from playground.gui.main_window import MainWindow  # after the QApplication exists
+
+    window = MainWindow(QSettings())
     window.show()
     return app.exec()

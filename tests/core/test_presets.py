@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 import torch
 
+from playground.core.datafit import check_fit
 from playground.core.datasets import make_dataset
 from playground.core.graph import analyse
 from playground.core.model import build_model
 from playground.core.presets import LECTURE_ORDER, list_presets, load_preset, preset_names
 from playground.core.project import ProjectError
-from playground.core.training.engine import check_fit
 from playground.core.training.factory import make_trainer
 
 REQUIRED = {"circle", "xor", "gauss", "spiral", "moons", "reg-plane", "reg-gauss",

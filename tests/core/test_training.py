@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+from playground.core.datafit import DataMismatch
 from playground.core.datasets import DataConfig, make_dataset
 from playground.core.layers import SpecError
 from playground.core.spec import sequential
 from playground.core.training.config import TrainConfig, TrainConfigError
-from playground.core.training.engine import DataMismatch, Trainer
+from playground.core.training.engine import Trainer
 from playground.core.training.factory import make_trainer
 from playground.core.training.perceptron import PerceptronTrainer
 from playground.core.training.runtime import DeviceUnavailable, resolve_device

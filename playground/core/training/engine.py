@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
 from playground.core.graph import require_valid
 from playground.core.heads import Head
@@ -26,33 +27,6 @@ from playground.core.training.snapshots import EpochRecord, Snapshot
 
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
 EVAL_SHARE = 0.02  # most of the training time that per-epoch test evaluation may take
-
-
-class DataMismatch(ValueError):
-    """The network's Input or Output does not fit the data set; the message says how to fix it."""
-
-
-def check_fit(spec: NetworkSpec, dataset: Dataset) -> None:
-    """The Input must take the data's shape and the Output must match its task and size."""
-    inp = spec.of_kind("Input")[0]
-    out = spec.of_kind("Output")[0]
-    shape = tuple(dataset.x_train.shape[1:])
-    if tuple(inp.params["shape"]) != shape:
-        raise DataMismatch(
-            f"{inp.name} takes shape {list(inp.params['shape'])} but the data set "
-            f"'{dataset.info.name}' gives {list(shape)} (features: "
-            f"{', '.join(dataset.feature_names)}); set the Input shape to {list(shape)}"
-        )
-    if out.params["task"] != dataset.task:
-        raise DataMismatch(
-            f"{out.name} is set for a {out.params['task']} task but '{dataset.info.name}' is "
-            f"a {dataset.task} data set; change the Output's task"
-        )
-    if out.params["units"] != dataset.output_dim:
-        raise DataMismatch(
-            f"{out.name} has {out.params['units']} unit(s) but '{dataset.info.name}' needs "
-            f"{dataset.output_dim}; set the Output's units to {dataset.output_dim}"
-        )
 
 
 class _Checkpoint:

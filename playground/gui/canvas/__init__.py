@@ -1,0 +1,1 @@
+"""The network canvas: palette, scene, items and view."""

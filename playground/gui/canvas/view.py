@@ -1,0 +1,136 @@
+"""The canvas view: zoom, pan, rubber-band selection, and drops from the palette."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QGraphicsView
+
+from playground.gui.canvas.palette import kind_from_mime
+from playground.gui.canvas.scene import NetworkScene
+
+GRID = 24.0
+ZOOM_RANGE = (0.2, 4.0)
+
+
+class NetworkView(QGraphicsView):
+    """Shows the scene; the wheel zooms, the middle button pans, palette drops add layers."""
+
+    zoomChanged = Signal(float)
+
+    def __init__(self, scene: NetworkScene):
+        super().__init__(scene)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setAcceptDrops(True)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setToolTip("")
+        self._pan_from: QPointF | None = None
+
+    def network_scene(self) -> NetworkScene:
+        scene = self.scene()
+        assert isinstance(scene, NetworkScene)
+        return scene
+
+    # ---- zoom and pan --------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        new = min(max(self.zoom() * factor, ZOOM_RANGE[0]), ZOOM_RANGE[1])
+        self.scale(new / self.zoom(), new / self.zoom())
+        self.zoomChanged.emit(self.zoom())
+
+    def fit(self) -> None:
+        """Show the whole network (Ctrl+0)."""
+        nodes = self.network_scene().nodes.values()
+        if not nodes:
+            return
+        rect = QRectF()
+        for node in nodes:
+            rect |= node.sceneBoundingRect()
+        self.fitInView(rect.adjusted(-60, -60, 60, 60), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.zoom_by(1.5 / self.zoom())
+        self.zoomChanged.emit(self.zoom())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom_by(1.15 ** steps)
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value()
+                                                    - delta.x()))
+            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - delta.y()))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = None
+            self.unsetCursor()
+            return
+        super().mouseReleaseEvent(event)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        palette = QApplication.palette()
+        painter.fillRect(rect, palette.window())
+        if self.zoom() < 0.5:
+            return
+        color = palette.mid().color()
+        color.setAlpha(60)
+        painter.setPen(QPen(color, 0))
+        left = int(rect.left() // GRID) * GRID
+        top = int(rect.top() // GRID) * GRID
+        x = left
+        while x < rect.right():
+            y = top
+            while y < rect.bottom():
+                painter.drawPoint(QPointF(x, y))
+                y += GRID
+            x += GRID
+
+    # ---- drops from the palette ----------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if kind_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if kind_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        kind = kind_from_mime(event.mimeData())
+        if kind is None:
+            super().dropEvent(event)
+            return
+        self.network_scene().add_layer(kind, self.mapToScene(event.position().toPoint()))
+        event.acceptProposedAction()
+        self.setFocus()

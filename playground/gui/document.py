@@ -1,0 +1,180 @@
+"""The open project, its undo history and its file: what every view of the window shows.
+
+Edits run core operations on the project and are recorded as undo commands holding the
+state before and after, so undo and redo restore it exactly. Views listen to `changed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from playground.core.datafit import fit_to_data
+from playground.core.datasets import DataConfig, Dataset, make_dataset
+from playground.core.graph import GraphInfo, analyse
+from playground.core.layers import SpecError
+from playground.core.project import Project, load_project, save_project
+from playground.core.spec import NetworkSpec
+
+
+def _state(project: Project) -> dict[str, Any]:
+    """What an undo step restores: network, data and training settings, weights."""
+    return {"network": project.network.to_dict(), "data": project.data,
+            "training": project.training, "weights": project.weights}
+
+
+class _StateCommand(QUndoCommand):
+    """One undoable edit: the project's state before and after it."""
+
+    def __init__(self, document: Document, text: str, before: dict, after: dict, merge_id: int):
+        super().__init__(text)
+        self._document, self._before, self._after, self._merge_id = (document, before, after,
+                                                                     merge_id)
+        self._first = True
+
+    def id(self) -> int:
+        return self._merge_id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, _StateCommand) or other.id() != self._merge_id:
+            return False
+        self._after = other._after
+        return True
+
+    def redo(self) -> None:
+        if self._first:  # the edit has already been applied
+            self._first = False
+            return
+        self._document.restore(self._after)
+
+    def undo(self) -> None:
+        self._document.restore(self._before)
+
+
+class Document(QObject):
+    """The project being edited. Every change goes through `edit` and emits `changed`."""
+
+    changed = Signal()
+    pathChanged = Signal()
+    MOVE = 1  # merge id for consecutive moves of the same nodes
+
+    def __init__(self, project: Project, path: Path | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.path = path
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self._info: GraphInfo | None = None
+        self._dataset: tuple[DataConfig, Dataset] | None = None
+
+    # ---- derived state, cached ------------------------------------------------------------
+    @property
+    def spec(self) -> NetworkSpec:
+        return self.project.network
+
+    @property
+    def info(self) -> GraphInfo:
+        if self._info is None:
+            self._info = analyse(self.spec)
+        return self._info
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None or self._dataset[0] != self.project.data:
+            self._dataset = (self.project.data, make_dataset(self.project.data))
+        return self._dataset[1]
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def title(self) -> str:
+        return self.path.name if self.path else self.project.title
+
+    # ---- edits ----------------------------------------------------------------------------
+    def edit(self, text: str, mutate: Callable[[Project], object], merge_id: int = -1) -> object:
+        """Apply `mutate` to the project as one undoable step.
+
+        If it raises SpecError the project is left exactly as it was and the error goes on
+        to the caller. Changes to the architecture drop trained weights (undo brings them
+        back).
+        """
+        before = _state(self.project)
+        structure = self.spec.structure()
+        try:
+            result = mutate(self.project)
+        except SpecError:
+            self.restore(before)
+            raise
+        if self.project.weights is not None and self.spec.structure() != structure:
+            self.project.weights = None
+        after = _state(self.project)
+        if after["network"] == before["network"] and after["data"] == before["data"] \
+                and after["training"] == before["training"]:
+            return result
+        self.undo_stack.push(_StateCommand(self, text, before, after, merge_id))
+        self._changed()
+        return result
+
+    def edit_spec(self, text: str, mutate: Callable[[NetworkSpec], object],
+                  merge_id: int = -1) -> object:
+        """An undoable edit of the network alone."""
+        return self.edit(text, lambda project: mutate(project.network), merge_id)
+
+    def set_data(self, config: DataConfig) -> list[str]:
+        """Change the data settings and fit the network's Input and Output to the new data."""
+        dataset = make_dataset(config)
+
+        def apply(project: Project) -> list[str]:
+            project.data = config
+            return fit_to_data(project.network, dataset)
+
+        self._dataset = (config, dataset)
+        return self.edit("Change data", apply)  # type: ignore[return-value]
+
+    def set_training(self, **changes: Any) -> None:
+        self.edit("Change training settings",
+                  lambda p: setattr(p, "training", p.training.replace(**changes)))
+
+    def set_weights(self, weights: dict | None) -> None:
+        """New trained weights (not an undo step: training is not an edit)."""
+        self.project.weights = weights
+        self.changed.emit()
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.project.network = NetworkSpec.from_dict(state["network"])
+        self.project.data = state["data"]
+        self.project.training = state["training"]
+        self.project.weights = state["weights"]
+        self._changed()
+
+    def _changed(self) -> None:
+        self._info = None
+        self.changed.emit()
+
+    # ---- files ----------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write the project (atomically); on success it becomes the document's file."""
+        save_project(self.project, path)
+        self.path = path
+        self.undo_stack.setClean()
+        self.pathChanged.emit()
+
+    @classmethod
+    def open(cls, path: Path, parent: QObject | None = None) -> Document:
+        return cls(load_project(path), path, parent)
+
+    @classmethod
+    def untitled(cls, project: Project, parent: QObject | None = None) -> Document:
+        """A new document from a template (a preset): no file yet."""
+        return cls(project, None, parent)
+
+    @Slot(bool)
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.pathChanged.emit()

@@ -1,0 +1,383 @@
+"""The main window: canvas in the middle, palette, inspector and data panel in docks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
+
+from playground import __version__
+from playground.core.presets import load_preset
+from playground.core.project import SUFFIX, Project, ProjectError
+from playground.gui.canvas.palette import PaletteWidget
+from playground.gui.canvas.scene import NetworkScene
+from playground.gui.canvas.view import NetworkView
+from playground.gui.document import Document
+from playground.gui.gallery import PresetGallery, empty_project
+from playground.gui.icons import app_icon
+from playground.gui.panels.data_panel import DataPanel
+from playground.gui.panels.inspector import Inspector
+
+FRAGMENT_MIME = "application/x-playground-fragment"
+FILE_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
+MAX_RECENT = 8
+APP_NAME = "Neural-network playground"
+
+
+class MainWindow(QMainWindow):
+    """One window, one project at a time."""
+
+    def __init__(self, settings: QSettings | None = None, document: Document | None = None):
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.document = document or Document.untitled(load_preset("circle"), self)
+        self.document.setParent(self)
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.document.undo_stack)
+        self.undo_group.setActiveStack(self.document.undo_stack)
+
+        self.scene = NetworkScene(self.document)
+        self.view = NetworkView(self.scene)
+        self.setCentralWidget(self.view)
+        self.palette_widget = PaletteWidget()
+        self.inspector = Inspector(self.document, self.scene)
+        self.data_panel = DataPanel(self.document)
+        layers = self._dock("Layers", self.palette_widget, Qt.DockWidgetArea.LeftDockWidgetArea)
+        inspector = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        data = self._dock("Data", self.data_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([layers, inspector], [250, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([inspector, data], [260, 560], Qt.Orientation.Vertical)
+
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary)
+        self.recent_menu = None
+        self._build_menus()
+        self.palette_widget.kindActivated.connect(self._add_at_centre)
+        self.scene.message.connect(self._show_message)
+        self._watch(self.document)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self._restore_layout()
+        self._document_changed()
+
+    # ---- construction --------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        scroll = QScrollArea()
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        dock.setWidget(scroll)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text.replace("&", "").rstrip("…"))
+        action.setStatusTip(action.toolTip())
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action("&New…", self.new_project, QKeySequence.StandardKey.New,
+                                       "Start a new project from a preset or an empty network")
+        self.open_action = self._action("&Open…", self.open_dialog, QKeySequence.StandardKey.Open,
+                                        "Open a project file")
+        self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save,
+                                        "Save the project")
+        self.save_as_action = self._action("Save &As…", self.save_as,
+                                           QKeySequence.StandardKey.SaveAs,
+                                           "Save the project under a new name")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        self.copy_action = self._action("&Copy", self.copy, QKeySequence.StandardKey.Copy,
+                                        "Copy the selected layers")
+        self.paste_action = self._action("&Paste", self.paste, QKeySequence.StandardKey.Paste,
+                                         "Paste layers from the clipboard")
+        self.delete_action = self._action("&Delete", self.scene.delete_selection,
+                                          QKeySequence.StandardKey.Delete,
+                                          "Delete the selected layers and connections")
+        select_all = self._action("Select &All", self._select_all,
+                                  QKeySequence.StandardKey.SelectAll)
+        edit.addActions([self.copy_action, self.paste_action, self.delete_action, select_all])
+
+        view = bar.addMenu("&View")
+        self.fit_action = self._action("&Fit Network", self.view.fit, "Ctrl+0",
+                                       "Zoom to show the whole network")
+        view.addActions([
+            self.fit_action,
+            self._action("Zoom &In", lambda: self.view.zoom_by(1.25), QKeySequence.StandardKey
+                         .ZoomIn),
+            self._action("Zoom &Out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey
+                         .ZoomOut),
+        ])
+        view.addSeparator()
+        view.addActions([
+            self._action("Arrange &Left to Right", lambda: self.scene.arrange("left-right"),
+                         "Ctrl+L", "Lay the network out in columns, input on the left"),
+            self._action("Arrange &Top to Bottom", lambda: self.scene.arrange("top-bottom"),
+                         "Ctrl+Shift+L", "Lay the network out in rows, input at the top"),
+        ])
+        view.addSeparator()
+        for dock in self.findChildren(QDockWidget):
+            view.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About", self._about))
+        self._fill_recent()
+
+    # ---- document ------------------------------------------------------------------------
+    def _watch(self, document: Document) -> None:
+        document.changed.connect(self._document_changed)
+        document.pathChanged.connect(self._document_changed)
+
+    def set_document(self, document: Document) -> None:
+        """Show another project (after File → New or Open)."""
+        old = self.document
+        self.undo_group.removeStack(old.undo_stack)
+        document.setParent(self)
+        self.document = document
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        self.scene.set_document(document)
+        self.inspector.set_document(document)
+        self.data_panel.set_document(document)
+        self._watch(document)
+        old.deleteLater()
+        self._document_changed()
+        self.view.fit()
+
+    @Slot()
+    def _document_changed(self) -> None:
+        self.setWindowTitle(f"{self.document.title}[*] — {APP_NAME}")
+        self.setWindowModified(self.document.dirty)
+        self.summary.setText(self.document.info.summary())
+
+    @Slot(str)
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # ---- files ---------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Ask before unsaved changes are lost; False means the user cancelled."""
+        if not self.document.dirty:
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        return QMessageBox.question(
+            self, "Unsaved changes",
+            f"“{self.document.title}” has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    @Slot()
+    def new_project(self) -> None:
+        if not self.maybe_save():
+            return
+        gallery = PresetGallery(self)
+        if gallery.exec() != PresetGallery.DialogCode.Accepted:
+            return
+        name = gallery.chosen()
+        project: Project = empty_project() if name is None else load_preset(name)
+        self.set_document(Document.untitled(project))
+
+    @Slot()
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", self._last_folder(),
+                                              FILE_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        """Open a project file; a bad file leaves the current project untouched."""
+        if not self.maybe_save():
+            return False
+        try:
+            document = Document.open(path)
+        except ProjectError as err:
+            self.show_error("Cannot open the project", str(err))
+            return False
+        self.set_document(document)
+        self._remember(path)
+        return True
+
+    @Slot()
+    def save(self) -> bool:
+        if self.document.path is None or self.document.path.suffix.lower() == ".json":
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    @Slot()
+    def save_as(self) -> bool:
+        suggested = str(Path(self._last_folder()) / f"{_file_stem(self.document)}{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", suggested, FILE_FILTER)
+        if not path:
+            return False
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except ProjectError as err:
+            self.show_error("Cannot save the project", f"{err}\n\nThe previous file, if any, "
+                                                       "is unchanged.")
+            return False
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved to {path}", 5000)
+        return True
+
+    def _last_folder(self) -> str:
+        recent = self._recent()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [p for p in self._recent()
+                                          if p != str(path.resolve())]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        if self.recent_menu is None:
+            return
+        self.recent_menu.clear()
+        for entry in self._recent():
+            action = self.recent_menu.addAction(Path(entry).name)
+            action.setToolTip(entry)
+            action.setData(entry)
+            action.triggered.connect(self._open_recent)
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    @Slot()
+    def _open_recent(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.open_path(Path(action.data()))
+
+    # ---- edit ----------------------------------------------------------------------------
+    @Slot()
+    def copy(self) -> None:
+        fragment = self.scene.copy_selection()
+        if fragment is None:
+            return
+        mime = QMimeData()
+        text = json.dumps(fragment)
+        mime.setData(FRAGMENT_MIME, QByteArray(text.encode()))
+        mime.setText(text)
+        QApplication.clipboard().setMimeData(mime)
+
+    @Slot()
+    def paste(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        if mime is None or not mime.hasFormat(FRAGMENT_MIME):
+            return
+        self.scene.paste(json.loads(bytes(mime.data(FRAGMENT_MIME)).decode()))
+
+    @Slot()
+    def _select_all(self) -> None:
+        for node in self.scene.nodes.values():
+            node.setSelected(True)
+
+    @Slot(str)
+    def _add_at_centre(self, kind: str) -> None:
+        self.scene.add_layer(kind, self.view.mapToScene(self.view.viewport().rect().center()))
+
+    @Slot()
+    def _about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b> {__version__}<br>Build a network, press play, "
+                          "and watch it learn.")
+
+    # ---- window --------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        state = self.settings.value("windowState")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        event.accept()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.view.fit()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if _project_url(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        path = _project_url(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+
+def _project_url(mime: QMimeData) -> Path | None:
+    for url in mime.urls():
+        path = Path(url.toLocalFile())
+        if path.suffix.lower() in (SUFFIX, ".json"):
+            return path
+    return None
+
+
+def _file_stem(document: Document) -> str:
+    if document.path is not None:
+        return document.path.stem
+    return "".join(c if c.isalnum() else "-" for c in document.project.title.lower()).strip("-")

@@ -1,0 +1,1 @@
+"""Side panels: inspector, data, training."""

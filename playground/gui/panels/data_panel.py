@@ -1,0 +1,411 @@
+"""The data panel: choose and shape the data set, and preview its points.
+
+Every control edit builds a new `DataConfig` and hands it to `Document.set_data` (one undo
+step); when the document changes (an edit, undo, redo) the controls are refreshed from the
+project without emitting edits of their own.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor, QFont, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.datasets import (
+    DATASETS,
+    FEATURES,
+    TASK_REGRESSION,
+    DataConfig,
+    DataConfigError,
+    Dataset,
+)
+from playground.core.datasets.base import MAX_NOISE, MAX_SAMPLES
+from playground.core.layers import SpecError
+from playground.gui import theme
+from playground.gui.document import Document
+
+MIN_SAMPLES = 4
+SEED_MAX = 2**31 - 1  # QSpinBox holds a C int
+FIXED_SIZES = {"xor-points": 4}  # data sets that ignore the number of samples
+PREVIEW_SIZE = 260
+LUT_SIZE = 256
+# TensorFlow Playground's value scale: orange for negative, light grey-white at 0, blue positive.
+VALUE_SCALE = (theme.NEGATIVE, QColor("#e8eaed"), theme.POSITIVE)
+# The feature check boxes in columns: x₁'s features, x₂'s features, then the product.
+FEATURE_COLUMNS = (("x1", "x1^2", "sin_x1"), ("x2", "x2^2", "sin_x2"), ("x1x2",))
+FEATURE_CELLS = {name: (row, column) for column, names in enumerate(FEATURE_COLUMNS)
+                 for row, name in enumerate(names)}
+
+
+def _groups() -> list[tuple[str, list[str]]]:
+    """Data set names by kind, for the combo box: classification, regression, 1-D functions."""
+    plane = [name for name, info in DATASETS.items() if info.input_dim == 2]
+    return [
+        ("Classification", [n for n in plane if DATASETS[n].task != TASK_REGRESSION]),
+        ("Regression", [n for n in plane if DATASETS[n].task == TASK_REGRESSION]),
+        ("1-D functions", [n for n, info in DATASETS.items() if info.input_dim == 1]),
+    ]
+
+
+def _value_colors() -> list[QColor]:
+    """`LUT_SIZE` colours from the most negative value (orange) to the most positive (blue)."""
+    stops = np.array([c.getRgbF()[:3] for c in VALUE_SCALE])
+    t = np.linspace(0.0, 2.0, LUT_SIZE)
+    rgb = np.stack([np.interp(t, [0, 1, 2], stops[:, k]) for k in range(3)], axis=1)
+    return [QColor.fromRgbF(*row) for row in rgb]
+
+
+def _value_indices(values: np.ndarray, limit: float) -> np.ndarray:
+    """Lookup-table entries for regression targets on a symmetric scale of ±`limit`."""
+    t = np.clip(values / limit, -1.0, 1.0)
+    return np.rint((t + 1.0) * 0.5 * (LUT_SIZE - 1)).astype(np.intp)
+
+
+def _symbol_size(n_points: int) -> float:
+    """Smaller dots for big data sets so that the preview stays readable."""
+    return 7.0 if n_points <= 1000 else 4.0 if n_points <= 10_000 else 2.0
+
+
+class DataPanel(QWidget):
+    """Controls for the project's `DataConfig` and a scatter preview of the built data."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._document = document
+        self._drawn: DataConfig | None = None
+        self._applying = False
+        self._build_controls()
+        self._build_preview()
+        self._build_layout()
+        self._connect_controls()
+        document.changed.connect(self._on_document_changed)
+        self._refresh()
+
+    # ---- construction ---------------------------------------------------------------------
+    def _build_controls(self) -> None:
+        self.dataset_combo = QComboBox()
+        self.dataset_combo.setModel(self._dataset_model())
+        self.noise_slider = QSlider(Qt.Orientation.Horizontal)
+        self.noise_slider.setRange(0, int(MAX_NOISE))
+        self.noise_slider.setPageStep(5)
+        self.noise_slider.setToolTip("Noise in percent: how much the points are jittered or "
+                                     "mislabelled (applied when you let go of the slider)")
+        self.noise_label = QLabel()
+        self.noise_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("50 %") + 4)
+        self.noise_label.setAlignment(Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+        self.noise_label.setToolTip(self.noise_slider.toolTip())
+        self.samples_spin = self._spin_box(MIN_SAMPLES, MAX_SAMPLES, "",
+                                           "Number of points generated (train and test together)")
+        self.samples_spin.setSingleStep(50)
+        self.train_spin = self._spin_box(10, 100, " %", "Share of the points used for training; "
+                                         "the rest are test points")
+        self.seed_spin = self._spin_box(0, SEED_MAX, "", "Random seed: the same seed and "
+                                        "settings always give the same points")
+        self.new_seed_button = QPushButton("New seed")
+        self.new_seed_button.setToolTip("Pick a different random seed: new points")
+        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button.setToolTip("Rebuild the points from the current settings "
+                                          "(same seed, so the same points)")
+        self.feature_boxes = {name: self._feature_box(label) for name, label in FEATURES.items()}
+        self.show_test_box = QCheckBox("Show test points")
+        self.show_test_box.setChecked(True)
+        self.show_test_box.setToolTip("Draw the test points (hollow) in the preview")
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        small = QFont(self.font())
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.status_label.setFont(small)
+        self.status_label.setToolTip("What the last data change did to the network")
+
+    def _dataset_model(self) -> QStandardItemModel:
+        """Data set titles under bold, unselectable group headings; tooltips describe them."""
+        model = QStandardItemModel(self)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for heading, names in _groups():
+            header = QStandardItem(heading)
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            header.setFont(bold)
+            model.appendRow(header)
+            for name in names:
+                item = QStandardItem(DATASETS[name].title)
+                item.setData(name, Qt.ItemDataRole.UserRole)
+                item.setToolTip(DATASETS[name].description)
+                model.appendRow(item)
+        return model
+
+    @staticmethod
+    def _spin_box(low: int, high: int, suffix: str, tip: str) -> QSpinBox:
+        """A spin box that reports a value only when editing is done (no edit per keystroke)."""
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        spin.setKeyboardTracking(False)
+        spin.setToolTip(tip)
+        return spin
+
+    @staticmethod
+    def _feature_box(label: str) -> QCheckBox:
+        box = QCheckBox(label)
+        box.setToolTip(f"Feed {label} to the network as an input (plane data sets only)")
+        return box
+
+    def _build_preview(self) -> None:
+        palette = self.palette()
+        self.plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+        self.plot.setMinimumSize(PREVIEW_SIZE, PREVIEW_SIZE)
+        self.plot.setToolTip("The data set: filled dots train the network, hollow ones test it")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setTextPen(text)
+        outline = palette.color(QPalette.ColorRole.Text)
+        outline.setAlpha(90)
+        self.train_scatter = pg.ScatterPlotItem(pen=pg.mkPen(outline, width=0.5))
+        self.test_scatter = pg.ScatterPlotItem(brush=pg.mkBrush(None))
+        self.plot.addItem(self.test_scatter)
+        self.plot.addItem(self.train_scatter)
+        values = _value_colors()
+        self._value_brushes = np.array([pg.mkBrush(c) for c in values], dtype=object)
+        self._value_pens = np.array([pg.mkPen(c, width=1.5) for c in values], dtype=object)
+        self.caption = QLabel("● train   ○ test")
+        self.caption.setToolTip(self.plot.toolTip())
+
+    def _build_layout(self) -> None:
+        noise_row = QHBoxLayout()
+        noise_row.addWidget(self.noise_slider, 1)
+        noise_row.addWidget(self.noise_label)
+        seed_buttons = QHBoxLayout()
+        seed_buttons.addWidget(self.new_seed_button)
+        seed_buttons.addWidget(self.regenerate_button)
+        seed_buttons.addStretch(1)
+        features = QGridLayout()
+        features.setColumnStretch(len(FEATURE_COLUMNS), 1)
+        for name, box in self.feature_boxes.items():
+            features.addWidget(box, *FEATURE_CELLS[name])
+        form = QFormLayout()
+        form.addRow("Data set", self.dataset_combo)
+        form.addRow("Noise", noise_row)
+        form.addRow("Samples", self.samples_spin)
+        form.addRow("Train share", self.train_spin)
+        form.addRow("Seed", self.seed_spin)
+        form.addRow("", seed_buttons)
+        form.addRow("Features", features)
+        legend = QHBoxLayout()
+        legend.addWidget(self.caption)
+        legend.addStretch(1)
+        legend.addWidget(self.show_test_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(legend)
+
+    def _connect_controls(self) -> None:
+        self.dataset_combo.currentIndexChanged.connect(self._on_dataset_chosen)
+        self.noise_slider.valueChanged.connect(self._on_noise_changed)
+        self.noise_slider.sliderReleased.connect(self._on_noise_released)
+        self.samples_spin.valueChanged.connect(self._on_samples_changed)
+        self.train_spin.valueChanged.connect(self._on_train_share_changed)
+        self.seed_spin.valueChanged.connect(self._on_seed_changed)
+        self.new_seed_button.clicked.connect(self._on_new_seed)
+        self.regenerate_button.clicked.connect(self._on_regenerate)
+        for box in self.feature_boxes.values():
+            box.toggled.connect(self._on_feature_toggled)
+        self.show_test_box.toggled.connect(self.test_scatter.setVisible)
+
+    # ---- the document ---------------------------------------------------------------------
+    @property
+    def document(self) -> Document:
+        return self._document
+
+    def set_document(self, document: Document) -> None:
+        """Show and edit another document (File → Open); the old one is let go."""
+        self._document.changed.disconnect(self._on_document_changed)
+        self._document = document
+        document.changed.connect(self._on_document_changed)
+        self._show_status("")
+        self._refresh()
+
+    @Slot()
+    def _on_document_changed(self) -> None:
+        if self._document.project.data == self._drawn:
+            return  # a network edit or training progress: nothing new to show here
+        if not self._applying:
+            self._show_status("")  # undo, redo or another view: the last message is stale
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Show the project's data settings in the controls and draw its data."""
+        config = self._document.project.data
+        self._show_config(config)
+        self._draw(self._document.dataset)
+        self._drawn = config
+
+    def _apply(self, **changes: Any) -> None:
+        """Change some data settings as one undoable edit and report what it did."""
+        try:
+            config = replace(self._document.project.data, **changes)
+            self._applying = True
+            messages = self._document.set_data(config)
+        except (DataConfigError, SpecError) as error:
+            self._show_status(str(error), error=True)
+            self._show_config(self._document.project.data)
+            return
+        finally:
+            self._applying = False
+        self._show_status("\n".join(messages))
+
+    def _show_status(self, text: str, error: bool = False) -> None:
+        color = theme.ERROR.name() if error else ""
+        self.status_label.setStyleSheet(f"color: {color}" if color else "")
+        self.status_label.setText(text)
+
+    # ---- controls from the config ---------------------------------------------------------
+    def _show_config(self, config: DataConfig) -> None:
+        """Set every control from `config` without emitting edits."""
+        info = DATASETS[config.name]
+        fixed = FIXED_SIZES.get(config.name)
+        widgets = [self.dataset_combo, self.noise_slider, self.samples_spin, self.train_spin,
+                   self.seed_spin, *self.feature_boxes.values()]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(config.name))
+            self.dataset_combo.setToolTip(info.description)
+            self.noise_slider.setValue(round(config.noise))
+            self.samples_spin.setValue(fixed or config.n_samples)
+            self.samples_spin.setEnabled(fixed is None)
+            self.train_spin.setValue(round(config.train_fraction * 100))
+            self.seed_spin.setValue(min(config.seed, SEED_MAX))
+            for name, box in self.feature_boxes.items():
+                box.setChecked(name in config.features)
+                box.setEnabled(info.input_dim == 2)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self.noise_label.setText(f"{self.noise_slider.value()} %")
+
+    # ---- control slots --------------------------------------------------------------------
+    @Slot(int)
+    def _on_dataset_chosen(self, index: int) -> None:
+        name = self.dataset_combo.itemData(index)
+        if name is not None:
+            self._apply(name=name)
+
+    @Slot(int)
+    def _on_noise_changed(self, value: int) -> None:
+        self.noise_label.setText(f"{value} %")
+        if not self.noise_slider.isSliderDown():
+            self._apply(noise=float(value))
+
+    @Slot()
+    def _on_noise_released(self) -> None:
+        self._apply(noise=float(self.noise_slider.value()))
+
+    @Slot(int)
+    def _on_samples_changed(self, value: int) -> None:
+        self._apply(n_samples=value)
+
+    @Slot(int)
+    def _on_train_share_changed(self, value: int) -> None:
+        self._apply(train_fraction=value / 100)
+
+    @Slot(int)
+    def _on_seed_changed(self, value: int) -> None:
+        self._apply(seed=value)
+
+    @Slot()
+    def _on_new_seed(self) -> None:
+        current = self._document.project.data.seed
+        seed = random.randrange(SEED_MAX)
+        while seed == current:
+            seed = random.randrange(SEED_MAX)
+        self._apply(seed=seed)
+
+    @Slot()
+    def _on_regenerate(self) -> None:
+        self._refresh()
+        self._show_status(f"Regenerated with seed {self._document.project.data.seed}")
+
+    @Slot(bool)
+    def _on_feature_toggled(self, _checked: bool) -> None:
+        features = tuple(name for name, box in self.feature_boxes.items() if box.isChecked())
+        if not features:
+            self._show_status("Keep at least one input feature checked.", error=True)
+            self._show_config(self._document.project.data)
+            return
+        self._apply(features=features)
+
+    # ---- preview --------------------------------------------------------------------------
+    def _draw(self, dataset: Dataset) -> None:
+        """Put the train and test points in the existing scatter items and fit the view."""
+        plane = dataset.info.input_dim == 2
+        limit = self._value_limit(dataset)
+        size = _symbol_size(len(dataset.points_train) + len(dataset.points_test))
+        train_pos = self._positions(dataset.points_train, dataset.y_train, plane)
+        test_pos = self._positions(dataset.points_test, dataset.y_test, plane)
+        train_colors = self._color_indices(dataset, dataset.y_train, limit)
+        test_colors = self._color_indices(dataset, dataset.y_test, limit)
+        self.train_scatter.setData(pos=train_pos, size=size,
+                                   brush=self._brushes(dataset, train_colors))
+        self.test_scatter.setData(pos=test_pos, size=size, pen=self._pens(dataset, test_colors))
+        xmin, xmax, ymin, ymax = dataset.extent
+        self.plot.setAspectLocked(plane)
+        self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    @staticmethod
+    def _positions(points: np.ndarray, targets: np.ndarray, plane: bool) -> np.ndarray:
+        """Plot coordinates: plane points as they are, 1-D points as (x, target)."""
+        if plane:
+            return points
+        return np.column_stack([points[:, 0], targets.ravel()])
+
+    @staticmethod
+    def _value_limit(dataset: Dataset) -> float:
+        """Half-width of the symmetric colour scale for regression targets."""
+        targets = np.concatenate([dataset.y_train.ravel(), dataset.y_test.ravel()])
+        peak = float(np.abs(targets).max()) if targets.size else 0.0
+        return peak or 1.0
+
+    @staticmethod
+    def _color_indices(dataset: Dataset, targets: np.ndarray, limit: float) -> np.ndarray:
+        """Class indices, or lookup-table entries for regression values."""
+        if dataset.task == TASK_REGRESSION:
+            return _value_indices(targets.ravel(), limit)
+        return targets.astype(np.intp)
+
+    def _brushes(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
+        if dataset.task == TASK_REGRESSION:
+            return self._value_brushes[indices]
+        lut = np.array([pg.mkBrush(theme.class_color(i)) for i in range(dataset.n_classes)],
+                       dtype=object)
+        return lut[indices]
+
+    def _pens(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
+        if dataset.task == TASK_REGRESSION:
+            return self._value_pens[indices]
+        lut = np.array([pg.mkPen(theme.class_color(i), width=1.5)
+                        for i in range(dataset.n_classes)], dtype=object)
+        return lut[indices]

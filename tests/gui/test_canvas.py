@@ -1,0 +1,144 @@
+"""The canvas, driven as a user would: drops from the palette, port drags, keys, undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from playground.gui.canvas.items import NODE_HEIGHT, NODE_WIDTH
+from tests.gui.conftest import drag_mouse, drop_layer
+
+
+def centre(window, layer_id: str) -> QPointF:
+    return window.scene.nodes[layer_id].sceneBoundingRect().center()
+
+
+def test_dropping_a_layer_from_the_palette_adds_it_to_spec_and_scene(window):
+    before = len(window.document.spec.layers)
+    drop_layer(window.view, "Dropout", QPointF(300, 400))
+    spec = window.document.spec
+    assert len(spec.layers) == before + 1
+    new = spec.layers[-1]
+    assert new.kind == "Dropout" and new.id in window.scene.nodes
+    assert new.position == pytest.approx((300 - NODE_WIDTH / 2, 400 - NODE_HEIGHT / 2), abs=2)
+    assert window.scene.selected_ids() == [new.id]
+    assert "Dropout" in window.undo_action.text()
+
+
+def test_dropping_on_an_edge_inserts_the_layer_into_it(window):
+    edge = window.scene.edges[("dense_1", "dense_2")]
+    drop_layer(window.view, "Dense", edge.path().pointAtPercent(0.5))
+    spec = window.document.spec
+    new = spec.layers[-1].id
+    assert spec.inputs_of(new) == ["dense_1"] and spec.inputs_of("dense_2") == [new]
+    assert (("dense_1", new) in window.scene.edges) and (new, "dense_2") in window.scene.edges
+    assert window.document.info.ok
+
+
+def test_dropping_after_an_open_chain_end_connects_it(window):
+    spec = window.document.spec
+    window.scene.select_only(["output_1"])
+    window.delete_action.trigger()
+    right_of_dense = centre(window, "dense_2") + QPointF(NODE_WIDTH + 60, 0)
+    drop_layer(window.view, "Output", right_of_dense)
+    assert spec.inputs_of(spec.layers[-1].id) == ["dense_2"]
+
+
+def test_connecting_incompatible_layers_marks_the_node_with_the_fix(window):
+    drop_layer(window.view, "Conv2d", QPointF(200, 300))
+    conv = window.document.spec.layers[-1].id
+    source = window.scene.nodes["dense_1"].output_port.anchor()
+    target = window.scene.nodes[conv].input_port.anchor()
+    drag_mouse(window.view, source, target)
+    assert window.document.spec.inputs_of(conv) == ["dense_1"]
+    view = window.scene.nodes[conv].view
+    assert view.errors and "needs a 3-D input" in view.errors[0]
+    assert "got 4 features" in window.scene.nodes[conv].toolTip()
+    assert "problem" in window.summary.text()
+
+
+def test_dragging_an_input_end_away_deletes_the_connection(window):
+    port = window.scene.nodes["dense_2"].input_port.anchor()
+    drag_mouse(window.view, port, port + QPointF(0, 200))
+    assert window.document.spec.inputs_of("dense_2") == []
+    assert ("dense_1", "dense_2") not in window.scene.edges
+
+
+def test_moving_a_node_is_one_undoable_step(window):
+    start = centre(window, "dense_1")
+    before = window.document.spec.layer("dense_1").position
+    drag_mouse(window.view, start, start + QPointF(40, 120))
+    after = window.document.spec.layer("dense_1").position
+    assert after != before
+    assert window.document.undo_stack.count() == 1
+    window.undo_action.trigger()
+    assert window.document.spec.layer("dense_1").position == before
+
+
+def test_delete_key_removes_the_selection_and_undo_redo_restore_exact_specs(window):
+    original = window.document.spec.to_dict()
+    window.scene.select_only(["dense_2"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Delete)
+    edited = window.document.spec.to_dict()
+    assert "dense_2" not in window.scene.nodes
+    assert all("dense_2" not in (e["source"], e["target"]) for e in edited["edges"])
+    window.undo_action.trigger()
+    assert window.document.spec.to_dict() == original
+    assert "dense_2" in window.scene.nodes
+    window.redo_action.trigger()
+    assert window.document.spec.to_dict() == edited
+
+
+def test_copy_paste_duplicates_the_selection(window):
+    window.scene.select_only(["dense_1", "dense_2"])
+    window.copy_action.trigger()
+    window.paste_action.trigger()
+    spec = window.document.spec
+    assert [layer.id for layer in spec.layers[-2:]] == ["dense_3", "dense_4"]
+    assert spec.inputs_of("dense_4") == ["dense_3"]
+    assert sorted(window.scene.selected_ids()) == ["dense_3", "dense_4"]
+
+
+def test_inspector_edits_units_as_one_undoable_step(window, qtbot):
+    window.scene.select_only(["dense_1"])
+    spin = window.inspector.editors["units"]
+    assert spin.value() == 4
+    spin.setFocus()
+    spin.selectAll()
+    QTest.keyClicks(spin, "7")
+    QTest.keyClick(spin, Qt.Key.Key_Return)
+    assert window.document.spec.layer("dense_1").params["units"] == 7
+    assert "7 units" in window.scene.nodes["dense_1"].view.settings
+    assert window.document.info.param_counts["dense_1"] == 2 * 7 + 7
+    window.undo_action.trigger()
+    assert window.document.spec.layer("dense_1").params["units"] == 4
+    assert spin.value() == 4
+
+
+def test_inspector_activation_dropdown_lists_the_lecture_four_first(window):
+    window.scene.select_only(["dense_1"])
+    combo = window.inspector.editors["activation"]
+    assert [combo.itemData(i) for i in range(4)] == ["step", "sigmoid", "tanh", "relu"]
+    combo.activated.emit(0)
+    assert window.document.spec.layer("dense_1").params["activation"] == "step"
+
+
+def test_arrange_and_fit(window):
+    window.document.edit_spec("scatter", lambda s: s.move({"dense_1": (900, 900)}))
+    window.scene.arrange("top-bottom")
+    ys = [window.document.spec.layer(i).position[1]
+          for i in ("input_1", "dense_1", "dense_2", "output_1")]
+    assert ys == sorted(ys) and len(set(ys)) == 4
+    window.fit_action.trigger()
+    visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert all(visible.contains(n.sceneBoundingRect()) for n in window.scene.nodes.values())
+
+
+def test_wheel_zooms_the_view(window, qtbot):
+    before = window.view.zoom()
+    window.view.zoom_by(1.5)
+    assert window.view.zoom() > before
+    window.view.zoom_by(100)
+    assert window.view.zoom() == 4.0

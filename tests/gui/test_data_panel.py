@@ -1,0 +1,179 @@
+"""The data panel edits the project's data settings through the document and previews the data."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from playground.core.datasets import DataConfig
+from playground.core.presets import load_preset
+from playground.gui.document import Document
+from playground.gui.panels.data_panel import DataPanel
+
+
+@pytest.fixture
+def document():
+    return Document(load_preset("circle"))
+
+
+@pytest.fixture
+def panel(qtbot, document):
+    widget = DataPanel(document)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def choose(panel, title):
+    combo = panel.dataset_combo
+    index = combo.findText(title, Qt.MatchFlag.MatchContains)
+    assert index >= 0, title
+    combo.setCurrentIndex(index)
+
+
+def scatter_points(scatter):
+    x, y = scatter.getData()
+    return np.column_stack([x, y])
+
+
+def layer_params(document, kind):
+    return document.project.network.of_kind(kind)[0].params
+
+
+def test_choosing_a_data_set_rebuilds_the_data_and_the_preview(panel, document):
+    choose(panel, "Spiral")
+    assert document.project.data.name == "spiral"
+    train = document.dataset.points_train
+    assert len(scatter_points(panel.train_scatter)) == len(train)
+    np.testing.assert_allclose(scatter_points(panel.train_scatter), train, rtol=1e-6)
+    np.testing.assert_allclose(scatter_points(panel.test_scatter),
+                               document.dataset.points_test, rtol=1e-6)
+
+
+def test_the_combo_groups_the_sets_and_describes_them(panel):
+    combo = panel.dataset_combo
+    names = [combo.itemData(i) for i in range(combo.count())]
+    assert names.index("spiral") < names.index("reg-plane") < names.index("sine")
+    assert names.count(None) == 3  # the group headings
+    assert combo.toolTip() == "A blue disc inside an orange ring: needs a curved boundary."
+
+
+def test_adding_a_feature_widens_the_input(panel, document):
+    panel.feature_boxes["x1^2"].click()
+    assert document.project.data.features == ("x1", "x2", "x1^2")
+    assert list(layer_params(document, "Input")["shape"]) == [3]
+    assert "Input shape set to [3]" in panel.status_label.text()
+
+
+def test_the_last_feature_cannot_be_unchecked(panel, document):
+    panel.feature_boxes["x2"].click()
+    assert document.project.data.features == ("x1",)
+    steps = document.undo_stack.count()
+    panel.feature_boxes["x1"].click()
+    assert document.project.data.features == ("x1",)
+    assert panel.feature_boxes["x1"].isChecked()
+    assert "at least one" in panel.status_label.text()
+    assert document.undo_stack.count() == steps
+
+
+def test_new_seed_changes_the_points_and_undo_restores_the_controls(panel, document):
+    before = document.project.data
+    old_points = scatter_points(panel.train_scatter)
+    panel.new_seed_button.click()
+    assert document.project.data.seed != before.seed
+    assert panel.seed_spin.value() == document.project.data.seed
+    assert not np.allclose(scatter_points(panel.train_scatter), old_points)
+    steps = document.undo_stack.count()
+    document.undo_stack.undo()
+    assert document.project.data == before
+    assert panel.seed_spin.value() == before.seed
+    np.testing.assert_allclose(scatter_points(panel.train_scatter), old_points)
+    assert document.undo_stack.count() == steps
+    assert document.undo_stack.index() == steps - 1
+
+
+def test_regenerate_keeps_the_settings(panel, document):
+    points = scatter_points(panel.train_scatter)
+    steps = document.undo_stack.count()
+    panel.regenerate_button.click()
+    np.testing.assert_allclose(scatter_points(panel.train_scatter), points)
+    assert document.undo_stack.count() == steps
+
+
+def test_the_noise_slider_applies_keyboard_steps(panel, document):
+    slider = panel.noise_slider
+    slider.setFocus()
+    QTest.keyClick(slider, Qt.Key.Key_PageUp)
+    assert document.project.data.noise == 5.0
+    assert panel.noise_label.text() == "5 %"
+    assert document.undo_stack.count() == 1
+
+
+def test_dragging_the_noise_slider_makes_one_edit(panel, document):
+    slider = panel.noise_slider
+    slider.setSliderDown(True)
+    for value in range(1, 21):
+        slider.setValue(value)
+    assert document.project.data.noise == 0.0
+    assert panel.noise_label.text() == "20 %"
+    slider.setSliderDown(False)  # emits sliderReleased
+    assert document.project.data.noise == 20.0
+    assert document.undo_stack.count() == 1
+
+
+def test_samples_and_train_share_spin_boxes(panel, document):
+    panel.samples_spin.setValue(200)
+    panel.train_spin.setValue(80)
+    assert document.project.data.n_samples == 200
+    assert document.project.data.train_fraction == pytest.approx(0.8)
+    assert len(panel.train_scatter.getData()[0]) == 160
+
+
+def test_the_sample_count_is_fixed_for_the_four_xor_points(panel, document):
+    assert panel.samples_spin.isEnabled()
+    choose(panel, "XOR (4 points)")
+    assert document.project.data.name == "xor-points"
+    assert not panel.samples_spin.isEnabled()
+    assert panel.samples_spin.value() == 4
+
+
+def test_one_dimensional_sets_disable_the_features_and_plot_x_against_y(panel, document):
+    choose(panel, "Sine")
+    assert not any(box.isEnabled() for box in panel.feature_boxes.values())
+    dataset = document.dataset
+    expected = np.column_stack([dataset.points_train[:, 0], dataset.y_train[:, 0]])
+    np.testing.assert_allclose(scatter_points(panel.train_scatter), expected, rtol=1e-6)
+
+
+def test_hiding_the_test_points(panel):
+    assert panel.test_scatter.isVisible()
+    panel.show_test_box.click()
+    assert not panel.test_scatter.isVisible()
+    panel.show_test_box.click()
+    assert panel.test_scatter.isVisible()
+
+
+def test_a_regression_set_switches_the_output_to_regression(panel, document):
+    choose(panel, "Plane")
+    assert document.project.data.name == "reg-plane"
+    assert layer_params(document, "Output")["task"] == "regression"
+    assert "regression" in panel.status_label.text()
+
+
+def test_set_document_follows_the_new_document_only(panel, document):
+    other = Document(load_preset("spiral"))
+    panel.set_document(other)
+    assert panel.dataset_combo.currentData() == other.project.data.name
+    document.set_data(DataConfig(name="gauss"))
+    assert panel.dataset_combo.currentData() == other.project.data.name
+    panel.new_seed_button.click()
+    assert other.undo_stack.count() == 1
+    assert document.undo_stack.count() == 1
+
+
+def test_undo_unchecks_the_feature_and_clears_the_stale_message(panel, document):
+    panel.feature_boxes["x1^2"].click()
+    document.undo_stack.undo()
+    assert not panel.feature_boxes["x1^2"].isChecked()
+    assert list(layer_params(document, "Input")["shape"]) == [2]
+    assert panel.status_label.text() == ""
