@@ -60,9 +60,11 @@ def settings_text(layer: LayerSpec) -> str:
 
 def node_view(layer: LayerSpec, info: GraphInfo) -> NodeView:
     title = f"{layer.kind} · {layer.label}" if layer.label else f"{layer.kind} · {layer.id}"
+    errors = tuple(m.removeprefix(f"{layer.name} ").removeprefix(f"{layer.name}: ")
+                   for m in info.issues_for(layer.id))
     return NodeView(layer.id, layer.kind, title, settings_text(layer),
                     shape_text(info.shapes.get(layer.id)), info.param_counts.get(layer.id),
-                    tuple(info.issues_for(layer.id)))
+                    errors)
 
 
 class NetworkScene(QGraphicsScene):

@@ -51,7 +51,8 @@ class Inspector(QWidget):
         self._problems.setWordWrap(True)
         self._problems.setStyleSheet(f"color: {ERROR.name()}")
         layout = QVBoxLayout(self)
-        for widget in (self._title, self._form_host, self._problems):
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+        for widget in (self._title, self._problems, self._form_host):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.editors: dict[str, QWidget] = {}
