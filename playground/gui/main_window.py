@@ -64,6 +64,9 @@ class MainWindow(QMainWindow):
         layers = self._dock("Layers", self.palette_widget, Qt.DockWidgetArea.LeftDockWidgetArea)
         inspector = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         data = self._dock("Data", self.data_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Children are deleted in the order they were added: the scene goes after the panels
+        # that listen to its selection, so none of them hears from a half-deleted scene.
+        self.scene.setParent(self)
         self.resizeDocks([layers, inspector], [250, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([inspector, data], [260, 560], Qt.Orientation.Vertical)
 
