@@ -4,4 +4,5 @@ import sys
 
 from playground.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the training process imports this module again: do nothing then
+    sys.exit(main())

@@ -47,4 +47,5 @@ def main() -> int:
 
     window = MainWindow(QSettings())
     window.show()
+    window.controller.warm_up()  # import torch in the training process while the user looks
     return app.exec()

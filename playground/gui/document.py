@@ -70,6 +70,7 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._info: GraphInfo | None = None
+        self._weights_unsaved = False
         self._dataset: tuple[DataConfig, Dataset] | None = None
 
     # ---- derived state, cached ------------------------------------------------------------
@@ -91,7 +92,8 @@ class Document(QObject):
 
     @property
     def dirty(self) -> bool:
-        return not self.undo_stack.isClean()
+        """Unsaved edits, or trained weights that are not in the file yet."""
+        return not self.undo_stack.isClean() or self._weights_unsaved
 
     @property
     def title(self) -> str:
@@ -143,8 +145,11 @@ class Document(QObject):
                   lambda p: setattr(p, "training", p.training.replace(**changes)))
 
     def set_weights(self, weights: dict | None) -> None:
-        """New trained weights (not an undo step: training is not an edit)."""
+        """New trained weights (not an undo step: training is not an edit, but unsaved)."""
+        if weights is None and self.project.weights is None:
+            return
         self.project.weights = weights
+        self._weights_unsaved = True
         self.changed.emit()
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -163,6 +168,7 @@ class Document(QObject):
         """Write the project (atomically); on success it becomes the document's file."""
         save_project(self.project, path)
         self.path = path
+        self._weights_unsaved = False
         self.undo_stack.setClean()
         self.pathChanged.emit()
 

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QStyle,
     QWidget,
 )
 
 from playground import __version__
 from playground.core.presets import load_preset
+from playground.core.probes import Frame
 from playground.core.project import SUFFIX, Project, ProjectError
 from playground.gui.canvas.palette import PaletteWidget
 from playground.gui.canvas.scene import NetworkScene
@@ -36,6 +38,10 @@ from playground.gui.gallery import PresetGallery, empty_project
 from playground.gui.icons import app_icon
 from playground.gui.panels.data_panel import DataPanel
 from playground.gui.panels.inspector import Inspector
+from playground.gui.panels.training_panel import TrainingPanel
+from playground.gui.plots.boundary import BoundaryView
+from playground.gui.plots.curves import CurvesView
+from playground.gui.worker import RUNNING, TrainingController
 
 FRAGMENT_MIME = "application/x-playground-fragment"
 FILE_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
@@ -61,19 +67,37 @@ class MainWindow(QMainWindow):
         self.palette_widget = PaletteWidget()
         self.inspector = Inspector(self.document, self.scene)
         self.data_panel = DataPanel(self.document)
-        layers = self._dock("Layers", self.palette_widget, Qt.DockWidgetArea.LeftDockWidgetArea)
-        inspector = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        data = self._dock("Data", self.data_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.controller = TrainingController(self.document, self)
+        self.training_panel = TrainingPanel(self.document, self.controller)
+        self.boundary = BoundaryView()
+        self.curves = CurvesView()
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        layers = self._dock("Layers", self.palette_widget, left)
+        data = self._dock("Data", self.data_panel, left)
+        inspector = self._dock("Inspector", self.inspector, right)
+        training = self._dock("Training", self.training_panel, right)
+        self.tabifyDockWidget(inspector, training)
+        output = self._dock("Output", self.boundary, right, scroll=False)
+        curves = self._dock("Curves", self.curves, right, scroll=False)
+        inspector.raise_()
         # Children are deleted in the order they were added: the scene goes after the panels
         # that listen to its selection, so none of them hears from a half-deleted scene.
         self.scene.setParent(self)
-        self.resizeDocks([layers, inspector], [250, 330], Qt.Orientation.Horizontal)
-        self.resizeDocks([inspector, data], [260, 560], Qt.Orientation.Vertical)
+        self.resizeDocks([layers, inspector], [280, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([layers, data], [380, 460], Qt.Orientation.Vertical)
+        self.resizeDocks([inspector, output, curves], [240, 340, 280], Qt.Orientation.Vertical)
 
+        self._shown_dataset = None
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
         self.recent_menu = None
         self._build_menus()
+        self._build_toolbar()
+        self.controller.frameReady.connect(self._show_frame)
+        self.controller.stateChanged.connect(self._training_state)
+        self.controller.message.connect(self._show_message)
+        self.boundary.set_dataset(self.document.dataset)
+        self.curves.set_task(self.document.dataset.task)
         self.palette_widget.kindActivated.connect(self._add_at_centre)
         self.scene.message.connect(self._show_message)
         self._watch(self.document)
@@ -84,14 +108,17 @@ class MainWindow(QMainWindow):
         self._document_changed()
 
     # ---- construction --------------------------------------------------------------------
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              scroll: bool = True) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
-        scroll = QScrollArea()
-        scroll.setWidget(widget)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        dock.setWidget(scroll)
+        if scroll:
+            holder = QScrollArea()
+            holder.setWidget(widget)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QScrollArea.Shape.NoFrame)
+            widget = holder
+        dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
 
@@ -165,6 +192,46 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&About", self._about))
         self._fill_recent()
 
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Training")
+        bar.setObjectName("toolbar-training")
+        style = self.style()
+        self.play_action = self._action("Play", self.controller.toggle, "Space",
+                                        "Train, or pause training (Space)")
+        self.play_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.step_action = self._action("Step", lambda: self.controller.step(
+            self.training_panel.step_unit.currentData() or "batch"), "Ctrl+Right",
+            "Train one batch (or one epoch, as chosen in the Training panel), then pause")
+        self.step_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
+        self.reset_action = self._action("Reset", self.controller.reset, "Ctrl+R",
+                                         "Re-initialise the weights with the seed")
+        self.reset_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        bar.addActions([self.play_action, self.step_action, self.reset_action])
+        self.progress = QLabel()
+        self.progress.setContentsMargins(12, 0, 12, 0)
+        bar.addWidget(self.progress)
+
+    @Slot(object)
+    def _show_frame(self, frame: Frame) -> None:
+        self.scene.show_frame(frame)
+        self.boundary.show_frame(frame)
+        self.curves.show_history(frame.history, frame.snapshot.record)
+        r = frame.snapshot.record
+        text = f"epoch {r.epoch:,} · step {r.step:,} · train loss {r.train_loss:.4f}"
+        if r.test_loss is not None:
+            text += f" · test loss {r.test_loss:.4f}"
+        if r.test_accuracy is not None:
+            text += f" · test accuracy {r.test_accuracy:.1%}"
+        self.progress.setText(text)
+
+    @Slot(str)
+    def _training_state(self, state: str) -> None:
+        running = state == RUNNING
+        icon = QStyle.StandardPixmap.SP_MediaPause if running else \
+            QStyle.StandardPixmap.SP_MediaPlay
+        self.play_action.setIcon(self.style().standardIcon(icon))
+        self.play_action.setText("Pause" if running else "Play")
+
     # ---- document ------------------------------------------------------------------------
     def _watch(self, document: Document) -> None:
         document.changed.connect(self._document_changed)
@@ -181,6 +248,8 @@ class MainWindow(QMainWindow):
         self.scene.set_document(document)
         self.inspector.set_document(document)
         self.data_panel.set_document(document)
+        self.training_panel.set_document(document)
+        self.controller.set_document(document)
         self._watch(document)
         old.deleteLater()
         self._document_changed()
@@ -188,6 +257,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _document_changed(self) -> None:
+        dataset = self.document.dataset
+        if dataset is not self._shown_dataset:
+            self._shown_dataset = dataset
+            self.boundary.set_dataset(dataset)
+            self.curves.set_task(dataset.task)
+        if not self.controller.loaded:
+            self.controller.show_initial_frame()
         self.setWindowTitle(f"{self.document.title}[*] — {APP_NAME}")
         self.setWindowModified(self.document.dirty)
         self.summary.setText(self.document.info.summary())
@@ -198,7 +274,8 @@ class MainWindow(QMainWindow):
 
     # ---- files ---------------------------------------------------------------------------
     def maybe_save(self) -> bool:
-        """Ask before unsaved changes are lost; False means the user cancelled."""
+        """Stop training, then ask before unsaved changes are lost; False: cancelled."""
+        self.controller.stop_training()  # the weights it reached are now in the document
         if not self.document.dirty:
             return True
         answer = self.ask_unsaved()
@@ -353,6 +430,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.controller.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         event.accept()

@@ -246,3 +246,14 @@ def test_perceptron_rule_refuses_hidden_layers():
     spec = mlp(2, activation="step", out={"activation": "step", "loss": "squared_error"})
     with pytest.raises(SpecError, match="single layer of step units"):
         make_trainer(spec, make_dataset(DataConfig()), TrainConfig(algorithm="perceptron"))
+
+
+def test_an_exploding_loss_counts_as_divergence_even_without_nan():
+    from playground.core.presets import load_preset
+
+    project = load_preset("spiral")
+    run = make_trainer(project.network, make_dataset(project.data),
+                       project.training.replace(learning_rate=10.0))
+    last = run.train()
+    assert last.stop_reason == "diverged" and "jumped to" in last.message
+    assert run.epoch == 0 and run.history == []

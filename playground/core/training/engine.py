@@ -26,6 +26,7 @@ from playground.core.training.runtime import configure_threads, resolve_device
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
+EXPLOSION_FACTOR = 100.0  # an epoch's loss this many times the initial one counts as diverged
 EVAL_SHARE = 0.02  # most of the training time that per-epoch test evaluation may take
 
 
@@ -74,6 +75,7 @@ class TrainerBase:
         self.step = 0
         self.seconds = 0.0
         self.history: list[EpochRecord] = []
+        self.first_epoch = 0  # where the current run of `epochs` epochs began
         self.stop_reason: str | None = None
         self.message = ""
         self._dead: dict[str, int] = {}
@@ -120,6 +122,24 @@ class TrainerBase:
 
     def stop(self, reason: str, message: str) -> None:
         self.stop_reason, self.message = reason, message
+
+    def resume(self) -> None:
+        """Carry on after a stop: another `epochs` epochs from here (a GUI's play button)."""
+        self.stop_reason, self.message = None, ""
+        self.first_epoch = self.epoch
+
+    @property
+    def epochs_left(self) -> int:
+        return self.first_epoch + self.config.epochs - self.epoch
+
+    def set_live(self, **changes: Any) -> None:
+        """Change settings that may change mid-run: the learning rate, the penalty, and the
+        stopping criteria."""
+        allowed = {"learning_rate", "regularization", "regularization_rate", "epochs",
+                   "grad_norm_threshold", "loss_change_threshold", "early_stopping_patience"}
+        if set(changes) - allowed:
+            raise ValueError(f"only {', '.join(sorted(allowed))} can change while training")
+        self.config = self.config.replace(**changes)
 
     # ---- evaluation -----------------------------------------------------------------------
     def evaluate(self) -> dict[str, float | None]:
@@ -247,6 +267,9 @@ class Trainer(TrainerBase):
         self._saver = _Checkpoint(self.model)
         self._checkpoint = self._saver.take()
         self._best: tuple[float, int, Tensor] | None = None
+        # An epoch whose loss is a hundred times the initial one has diverged, NaN or not.
+        self._initial_loss = self._evaluate_split(self.x_train, self.t_train, False)[0] or 0.0
+        self._explosion_limit = EXPLOSION_FACTOR * max(self._initial_loss, 0.1)
 
     @property
     def batch_size(self) -> int:
@@ -261,11 +284,7 @@ class Trainer(TrainerBase):
         return torch.optim.SGD(params, lr=c.learning_rate, momentum=momentum)
 
     def set_live(self, **changes: Any) -> None:
-        """Change learning rate or regularisation mid-run (the only settings that can)."""
-        allowed = {"learning_rate", "regularization", "regularization_rate"}
-        if set(changes) - allowed:
-            raise ValueError(f"only {', '.join(sorted(allowed))} can change while training")
-        self.config = self.config.replace(**changes)
+        super().set_live(**changes)
         for group in self.optimizer.param_groups:
             group["lr"] = self.config.learning_rate
 
@@ -306,15 +325,18 @@ class Trainer(TrainerBase):
         self._losses.clear()
         state = self._saver.take()
         if not (math.isfinite(mean_loss) and bool(torch.isfinite(state).all())):
-            self._diverge()
+            self._diverge("became infinite or NaN")
+            return
+        if mean_loss > self._explosion_limit:
+            self._diverge(f"jumped to {mean_loss:.3g} (it started at {self._initial_loss:.3g})")
             return
         self._checkpoint = state
         previous = self.history[-1] if self.history else None
         record = self._close_epoch(mean_loss, force_test=bool(self.config.early_stopping_patience))
         self._check_stopping(record, previous)
 
-    def _diverge(self) -> None:
-        """Go back to the last epoch with a finite loss and say what to change."""
+    def _diverge(self, what: str) -> None:
+        """Go back to the last sound epoch and say what to change."""
         self._saver.restore(self._checkpoint)
         self.optimizer = self._make_optimizer()  # momentum buffers may hold inf/NaN
         self.epoch -= 1
@@ -324,9 +346,9 @@ class Trainer(TrainerBase):
             advice += f", or the momentum α (now {c.momentum:g})"
         if c.regularization != "none" and c.regularization_rate > 0.1:
             advice += f", or the regularisation rate (now {c.regularization_rate:g})"
-        self.stop("diverged", f"The loss became infinite or NaN in epoch {self.epoch + 1}: "
-                              f"training diverged. The weights are kept from epoch {self.epoch}, "
-                              f"the last with a finite loss. To fix it, {advice}.")
+        self.stop("diverged", f"The loss {what} in epoch {self.epoch + 1}: training diverged. "
+                              f"The weights are kept from epoch {self.epoch}, the last sound "
+                              f"one. To fix it, {advice}.")
 
     def _check_stopping(self, record: EpochRecord, previous: EpochRecord | None) -> None:
         c = self.config
@@ -346,7 +368,7 @@ class Trainer(TrainerBase):
                 self.stop("loss_plateau", f"The training loss changed by only {change:.3g} "
                                           f"(below {c.loss_change_threshold:g}) in one epoch.")
                 return
-        if self.epoch >= c.epochs:
+        if self.epochs_left <= 0:
             self.stop("max_epochs", f"Trained for the full {c.epochs} epochs.")
 
     def _early_stopping(self, test_loss: float) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -17,23 +18,33 @@ from PySide6.QtGui import (
     QPainterPath,
     QPainterPathStroker,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
     QGraphicsObject,
     QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
 from playground.core.layers import KINDS
-from playground.gui.theme import ERROR, GROUP_COLORS, is_dark
+from playground.gui.plots.colormaps import diverging_lut, to_qimage
+from playground.gui.theme import ERROR, GROUP_COLORS, NEGATIVE, POSITIVE, is_dark
 
 NODE_WIDTH = 176.0
 NODE_HEIGHT = 84.0
 PORT_RADIUS = 6.0
+THUMB = 28.0  # a unit's picture inside its node
+THUMB_GAP = 4.0
+THUMBS_PER_ROW = 5
+MAX_THUMBS = 10
+PREVIEW = 150.0  # the enlarged picture shown on hover
+WEIGHT_LINES_MAX = 64  # draw each weight of an edge up to this many, else a summary
 
 
 @dataclass(frozen=True)
@@ -56,12 +67,16 @@ class PortItem(QGraphicsItem):
         super().__init__(node)
         self.node = node
         self.output = output
-        self.setPos(NODE_WIDTH if output else 0.0, NODE_HEIGHT / 2)
+        self.place()
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip("Drag to an input to connect" if output
                         else "Drag onto here from an output; drag away to reroute")
         self._hover = False
+
+    def place(self) -> None:
+        """Sit on the middle of the node's left or right side."""
+        self.setPos(NODE_WIDTH if self.output else 0.0, self.node.height / 2)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         r = PORT_RADIUS + 4
@@ -110,6 +125,14 @@ class NodeItem(QGraphicsObject):
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsScenePositionChanges)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
+        self.height = NODE_HEIGHT
+        self._thumbs: list[QPixmap] = []
+        self._more = 0
+        self._maps: np.ndarray | None = None
+        self._levels = (0.0, 1.0)
+        self._preview = QGraphicsPixmapItem(self)
+        self._preview.setZValue(10)
+        self._preview.hide()
         kind = KINDS[view.kind]
         self.input_port = PortItem(self, output=False) if kind.max_inputs != 0 else None
         self.output_port = PortItem(self, output=True) if kind.has_output else None
@@ -130,13 +153,59 @@ class NodeItem(QGraphicsObject):
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return QRectF(-3, -3, NODE_WIDTH + 6, NODE_HEIGHT + 6)
+        return QRectF(-3, -3, NODE_WIDTH + 6, self.height + 6)
+
+    # ---- unit pictures -------------------------------------------------------------------
+    def set_pictures(self, maps: np.ndarray | None, levels: tuple[float, float]) -> None:
+        """Each unit's output over the input plane (units, h, w), or curves (units, n)."""
+        self._thumbs = [] if maps is None else [
+            _picture(m, levels, int(THUMB)) for m in maps[:MAX_THUMBS]]
+        self._more = 0 if maps is None else max(0, len(maps) - MAX_THUMBS)
+        self._maps, self._levels = maps, levels
+        rows = -(-len(self._thumbs) // THUMBS_PER_ROW)
+        height = NODE_HEIGHT + (rows * (THUMB + THUMB_GAP) + 2 if rows else 0)
+        if height != self.height:
+            self.prepareGeometryChange()
+            self.height = height
+            for port in (self.input_port, self.output_port):
+                if port is not None:
+                    port.place()
+            scene = self.scene()
+            if scene is not None:
+                scene.node_moved(self)
+        self.update()
+
+    def _thumb_rect(self, index: int) -> QRectF:
+        row, column = divmod(index, THUMBS_PER_ROW)
+        top = NODE_HEIGHT - 2 + row * (THUMB + THUMB_GAP)
+        return QRectF(10 + column * (THUMB + THUMB_GAP), top, THUMB, THUMB)
+
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        index = next((i for i in range(len(self._thumbs))
+                      if self._thumb_rect(i).contains(event.pos())), None)
+        if index is None or self._maps is None:
+            self._preview.hide()
+            return
+        self._preview.setPixmap(_picture(self._maps[index], self._levels, int(PREVIEW)))
+        self._preview.setPos(NODE_WIDTH + 12, self._thumb_rect(index).center().y() - PREVIEW / 2)
+        self._preview.setToolTip(f"unit {index + 1}")
+        self._preview.show()
+        self.setZValue(5)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        self._preview.hide()
+        self.setZValue(1)
+
+    def unit_anchor(self, index: int, count: int, output: bool) -> QPointF:
+        """Where the weight lines of unit `index` of `count` meet this node's side."""
+        y = self.height * (index + 1) / (count + 1)
+        return self.scenePos() + QPointF(NODE_WIDTH if output else 0.0, y)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         palette = QApplication.palette()
         color = GROUP_COLORS[KINDS[self.view.kind].group]
-        rect = QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT)
+        rect = QRectF(0, 0, NODE_WIDTH, self.height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         border = ERROR if self.view.errors else color.darker(115)
         width = 2.5 if self.isSelected() or self.view.errors else 1.2
@@ -165,6 +234,16 @@ class NodeItem(QGraphicsObject):
                        text)
             self._text(painter, QRectF(10, 62, NODE_WIDTH - 20, 16), params,
                        palette.placeholderText().color())
+        for i, thumb in enumerate(self._thumbs):
+            target = self._thumb_rect(i)
+            painter.drawPixmap(target.toRect(), thumb)
+            painter.setPen(QPen(palette.mid().color(), 0.8))
+            painter.setBrush(QBrush())
+            painter.drawRect(target)
+        if self._more:
+            last = self._thumb_rect(len(self._thumbs) - 1)
+            self._text(painter, QRectF(last.right() + 2, last.top(), 40, THUMB),
+                       f"+{self._more}", palette.placeholderText().color())
 
     @staticmethod
     def _text(painter: QPainter, rect: QRectF, text: str, color: QColor,
@@ -204,7 +283,19 @@ class EdgeItem(QGraphicsPathItem):
         self.setToolTip(f"{source.view.title} → {target.view.title}  (select and press Delete "
                         "to remove; drag its input end to reroute)")
         self._hover = False
+        self.weights: np.ndarray | None = None
         self.refresh()
+
+    def set_weights(self, weights: np.ndarray | None) -> None:
+        """The target's weight matrix (out × in) for the lines drawn on this edge."""
+        self.weights = weights
+        if weights is not None:
+            share = float((weights > 0).mean()) if weights.size else 0.0
+            self.setToolTip(f"{self.source.view.title} → {self.target.view.title}\n"
+                            f"weights {weights.shape[0]}×{weights.shape[1]}: mean |w| "
+                            f"{float(np.abs(weights).mean()):.3f}, {share:.0%} positive "
+                            "(blue +, orange −; thicker = larger)")
+        self.update()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -228,8 +319,33 @@ class EdgeItem(QGraphicsPathItem):
         color = palette.highlight().color() if self.isSelected() else \
             palette.placeholderText().color()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(color, 3.0 if self._hover or self.isSelected() else 2.0))
         painter.setBrush(QBrush())
+        w = self.weights
+        if w is None or self.isSelected():
+            painter.setPen(QPen(color, 3.0 if self._hover or self.isSelected() else 2.0))
+            painter.drawPath(self.path())
+        elif w.size <= WEIGHT_LINES_MAX:
+            self._paint_each_weight(painter, w)
+        else:
+            self._paint_summary(painter, w)
+
+    def _paint_each_weight(self, painter: QPainter, w: np.ndarray) -> None:
+        """One line per weight, unit to unit: colour by sign, thickness by size."""
+        biggest = float(np.abs(w).max()) or 1.0
+        out_count, in_count = w.shape
+        for i in range(out_count):
+            end = self.target.unit_anchor(i, out_count, output=False)
+            for j in range(in_count):
+                start = self.source.unit_anchor(j, in_count, output=True)
+                painter.setPen(_weight_pen(float(w[i, j]), biggest))
+                painter.drawPath(edge_path(start, end))
+
+    def _paint_summary(self, painter: QPainter, w: np.ndarray) -> None:
+        """Too many weights to draw: one line, coloured by the balance of signs."""
+        positive = float((w > 0).mean())
+        pen = _weight_pen(positive - 0.5, 0.5)
+        pen.setWidthF(1.5 + 3.0 * min(1.0, float(np.sqrt((w ** 2).mean()))))
+        painter.setPen(pen)
         painter.drawPath(self.path())
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802
@@ -239,3 +355,31 @@ class EdgeItem(QGraphicsPathItem):
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802
         self._hover = False
         self.update()
+
+
+def _weight_pen(value: float, biggest: float) -> QPen:
+    color = QColor(POSITIVE if value > 0 else NEGATIVE)
+    strength = min(1.0, abs(value) / biggest)
+    color.setAlphaF(0.35 + 0.65 * strength)
+    return QPen(color, 0.6 + 4.0 * strength)
+
+
+def _picture(values: np.ndarray, levels: tuple[float, float], size: int) -> QPixmap:
+    """A unit's picture: a heat map (2-D input) or a curve (1-D input), `size` pixels."""
+    if values.ndim == 2:
+        image = to_qimage(values, levels, diverging_lut())
+        return QPixmap.fromImage(image).scaled(size, size)
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor("#f3f4f6"))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    lo, hi = levels
+    xs = np.linspace(1, size - 1, len(values))
+    ys = size - 1 - (np.clip(values, lo, hi) - lo) / ((hi - lo) or 1.0) * (size - 2)
+    path = QPainterPath(QPointF(xs[0], ys[0]))
+    for x, y in zip(xs[1:], ys[1:], strict=True):
+        path.lineTo(QPointF(x, y))
+    painter.setPen(QPen(POSITIVE, max(1.0, size / 40)))
+    painter.drawPath(path)
+    painter.end()
+    return pixmap

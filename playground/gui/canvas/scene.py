@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneM
 from playground.core.graph import GraphInfo
 from playground.core.layers import KINDS, SpecError
 from playground.core.layout import arrange
+from playground.core.probes import Frame
 from playground.core.spec import LayerSpec, NetworkSpec
 from playground.gui.canvas.items import (
     NODE_HEIGHT,
@@ -126,6 +127,16 @@ class NetworkScene(QGraphicsScene):
             self.edges[item.key] = item
             self.addItem(item)
         self._syncing = False
+
+    def show_frame(self, frame: Frame) -> None:
+        """Draw each hidden unit's picture in its node and the weights on the edges."""
+        for layer_id, node in self.nodes.items():
+            maps = frame.unit_maps.get(layer_id)
+            node.set_pictures(maps, frame.unit_ranges.get(layer_id, (-1.0, 1.0)))
+        spec = self.document.spec
+        for (_source, target), edge in self.edges.items():
+            single = len(spec.inputs_of(target)) == 1
+            edge.set_weights(frame.weights.get(target) if single else None)
 
     def node_moved(self, node: NodeItem) -> None:
         for edge in self.edges.values():

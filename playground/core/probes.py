@@ -1,0 +1,141 @@
+"""Looking inside a network: its output over the input plane and each unit's picture.
+
+A `Frame` is what the live views draw: the trainer's snapshot plus these pictures, all plain
+numpy arrays, made in the training thread only as often as the window asks for one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+
+from playground.core.datasets import Dataset
+from playground.core.heads import Head
+from playground.core.model import PlaygroundNet, UnitLayer
+from playground.core.training.snapshots import EpochRecord, Snapshot
+
+if TYPE_CHECKING:
+    from playground.core.training.engine import TrainerBase
+
+GRID = 100  # decision-boundary resolution per axis
+UNIT_STRIDE = 3  # a unit's picture keeps every third grid point per axis: 34 × 34
+
+_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "step": (0.0, 1.0),
+           "softmax": (0.0, 1.0)}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One picture of training for the live views (no tensors, safe across threads)."""
+
+    snapshot: Snapshot
+    history: tuple[EpochRecord, ...]  # from the training process: only the records not yet sent
+    epochs_per_second: float
+    # The model's prediction over the data's plotting domain: (GRID, GRID) for plane data
+    # (row i is y, column j is x, as Dataset.grid orders them), (GRID,) for 1-D data, None
+    # for other inputs. Binary and regression: φ(v) of the single output; multi-class: the
+    # predicted class index.
+    output: np.ndarray | None
+    extent: tuple[float, float, float, float]
+    output_range: tuple[float, float]
+    # Every hidden Dense node's units over the same domain: (units, 34, 34) on the plane
+    # (every UNIT_STRIDE-th grid point), or (units, GRID) for 1-D data.
+    unit_maps: dict[str, np.ndarray] = field(default_factory=dict)
+    unit_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Weight matrices (out × in) of Dense and Output nodes, and their biases.
+    weights: dict[str, np.ndarray] = field(default_factory=dict)
+    biases: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:
+    """The value range to colour the output with."""
+    if head.task == "multiclass":
+        return 0.0, float(max(head.units - 1, 1))
+    if head.task == "regression":
+        targets = dataset.y_train
+        bound = float(np.abs(targets).max()) if targets.size else 1.0
+        return -bound, bound
+    return _RANGES.get(head.activation, (-1.0, 1.0))
+
+
+def activation_range(name: str) -> tuple[float, float] | None:
+    """Fixed colour levels for bounded activations (None: take them from the data)."""
+    return _RANGES.get(name)
+
+
+@torch.no_grad()
+def pictures(model: PlaygroundNet, head: Head, dataset: Dataset, device: torch.device
+             ) -> tuple[np.ndarray | None, dict[str, np.ndarray], dict[str, tuple[float, float]]]:
+    """The output over the plotting domain and each hidden Dense node's unit maps."""
+    if dataset.info.input_dim not in (1, 2) or dataset.x_train.ndim != 2:
+        return None, {}, {}
+    plane = dataset.info.input_dim == 2
+    was_training = model.training
+    model.eval()
+    try:
+        _, grid_x = dataset.grid(GRID)
+        values = model.trace(torch.as_tensor(grid_x, device=device))
+        field_v = values[model.output_id]
+        prediction = model.nodes[model.output_id].act(field_v)
+        if head.task == "multiclass":
+            output = prediction.argmax(dim=-1).float()
+        else:
+            output = prediction[:, 0]
+        output_np = output.cpu().numpy().astype(np.float32)
+        if plane:
+            output_np = output_np.reshape(GRID, GRID)
+        maps, ranges = _unit_maps(model, values, plane)
+    finally:
+        model.train(was_training)
+    return output_np, maps, ranges
+
+
+def _unit_maps(model: PlaygroundNet, values: dict[str, torch.Tensor], plane: bool
+               ) -> tuple[dict[str, np.ndarray], dict[str, tuple[float, float]]]:
+    """Each hidden unit over the grid; on the plane every UNIT_STRIDE-th point per axis."""
+    maps, ranges = {}, {}
+    for node, module in model.nodes.items():
+        out = values[node]
+        if node == model.output_id or not isinstance(module, UnitLayer) or out.dim() != 2:
+            continue
+        array = out.transpose(0, 1).cpu().numpy().astype(np.float32)
+        if plane:
+            array = np.ascontiguousarray(array.reshape(-1, GRID, GRID)[:, ::UNIT_STRIDE,
+                                                                        ::UNIT_STRIDE])
+        maps[node] = array
+        fixed = activation_range(module.act.name)
+        if fixed is None:
+            bound = float(np.abs(array).max()) or 1.0
+            fixed = (-bound, bound)
+        ranges[node] = fixed
+    return maps, ranges
+
+
+def dense_weights(model: PlaygroundNet) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Weight matrices and biases of every Dense and Output node, as numpy copies."""
+    weights, biases = {}, {}
+    for node, module in model.nodes.items():
+        if isinstance(module, UnitLayer) and isinstance(module.transform, torch.nn.Linear):
+            weights[node] = module.transform.weight.detach().cpu().numpy().copy()
+            if module.transform.bias is not None:
+                biases[node] = module.transform.bias.detach().cpu().numpy().copy()
+    return weights, biases
+
+
+def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
+               history_from: int = 0) -> Frame:
+    """Everything the live views need about the trainer's current state.
+
+    `history_from` leaves out the records before it (a receiver that has them already
+    appends the rest).
+    """
+    output, maps, ranges = pictures(trainer.model, trainer.head, trainer.dataset,
+                                    trainer.device)
+    weights, biases = dense_weights(trainer.model)
+    return Frame(trainer.snapshot(), tuple(trainer.history[history_from:]), epochs_per_second,
+                 output,
+                 trainer.dataset.extent, output_range(trainer.head, trainer.dataset), maps,
+                 ranges, weights, biases)

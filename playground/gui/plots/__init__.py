@@ -1,0 +1,1 @@
+"""Live plots of training: the decision boundary, the loss and accuracy curves, colour maps."""

@@ -1,0 +1,252 @@
+"""The decision boundary: the network's output over the input plane, with the data on top.
+
+Plane data shows the output as an image coloured like TensorFlow Playground (orange low, blue
+high; one colour per class for multi-class) with a colour bar; 1-D data shows the prediction
+as a curve through the target points. Items are made once and updated in `show_frame`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Slot
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from playground.core.datasets import TASK_BINARY, TASK_MULTICLASS, TASK_REGRESSION, Dataset
+from playground.core.probes import Frame
+from playground.gui import theme
+from playground.gui.plots.colormaps import class_lut, diverging_lut, lut_indices
+
+LUT_SIZE = 256
+BAR_WIDTH = 14
+MIN_SIZE = 150
+NO_PICTURE = "No picture for this kind of input"
+
+
+def _symbol_size(n_points: int) -> float:
+    """Smaller dots for big data sets, as in the data panel."""
+    return 7.0 if n_points <= 1000 else 4.0 if n_points <= 10_000 else 2.0
+
+
+def _bar_colormap(lut: np.ndarray) -> pg.ColorMap:
+    """A colour map for the bar showing `lut` as it is: steps for a short (class) table."""
+    steps = lut[np.arange(LUT_SIZE) * len(lut) // LUT_SIZE]
+    return pg.ColorMap(np.linspace(0.0, 1.0, LUT_SIZE), steps)
+
+
+class BoundaryView(QWidget):
+    """The output over the data's domain under the train (filled) and test (hollow) dots."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._frame: Frame | None = None
+        self._task = TASK_BINARY
+        self._plane = True
+        self._extent: tuple[float, float, float, float] | None = None
+        self._lut_classes: int | None = None  # the image's table: 0 for the value scale
+        self._value_lut = diverging_lut(LUT_SIZE)
+        self._build_controls()
+        self._build_plot()
+        self._build_layout()
+        self.test_box.toggled.connect(self._on_test_toggled)
+        self.discretise_box.toggled.connect(self._on_discretise_toggled)
+
+    # ---- construction ---------------------------------------------------------------------
+    def _build_controls(self) -> None:
+        self.test_box = QCheckBox("Test points")
+        self.test_box.setChecked(True)
+        self.test_box.setToolTip("Draw the test points (hollow) over the output")
+        self.discretise_box = QCheckBox("Discretise")
+        self.discretise_box.setToolTip("Show the predicted class only: each side of the "
+                                       "output's middle value in one solid colour")
+        self.caption = QLabel("● train   ○ test")
+        self.note = QLabel(NO_PICTURE)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+
+    def _build_plot(self) -> None:
+        palette = self.palette()
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(palette.color(QPalette.ColorRole.Base))
+        self.graphics.setMinimumSize(MIN_SIZE, MIN_SIZE)
+        self.plot = self.graphics.addPlot(row=0, col=0)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setTextPen(text)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        # Unlike the data panel's preview, the points lie on their own class colours: train
+        # dots get a white rim and test rings a plain inside, as in TensorFlow Playground.
+        self.test_scatter = pg.ScatterPlotItem(brush=pg.mkBrush(palette.color(
+            QPalette.ColorRole.Base)))
+        self.train_scatter = pg.ScatterPlotItem(pen=pg.mkPen(QColor("white"), width=1))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(text, width=2), connect="finite")
+        for item in (self.test_scatter, self.train_scatter, self.curve):
+            self.plot.addItem(item)
+        self.color_bar = pg.ColorBarItem(values=(0.0, 1.0), width=BAR_WIDTH, interactive=False,
+                                         colorMapMenu=False)
+        for name in ("left", "right", "top", "bottom"):
+            self.color_bar.getAxis(name).setPen(text)
+        self.color_bar.axis.setTextPen(text)
+        self.color_bar.axis.enableAutoSIPrefix(False)
+        self.graphics.addItem(self.color_bar, row=0, col=1)
+        colors = [QColor(*row) for row in self._value_lut.tolist()]
+        self._value_brushes = np.array([pg.mkBrush(c) for c in colors], dtype=object)
+        self._value_pens = np.array([pg.mkPen(c, width=1.5) for c in colors], dtype=object)
+
+    def _build_layout(self) -> None:
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.caption)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.test_box)
+        toolbar.addWidget(self.discretise_box)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.graphics)
+        self.stack.addWidget(self.note)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(toolbar)
+        layout.addWidget(self.stack, 1)
+
+    # ---- data -----------------------------------------------------------------------------
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Draw `dataset`'s points: coloured by class, or by target value for regression."""
+        self._task = dataset.task
+        self.discretise_box.setEnabled(self._task not in (TASK_REGRESSION, TASK_MULTICLASS))
+        drawable = dataset.info.input_dim in (1, 2) and dataset.points_train.ndim == 2
+        if not drawable:
+            self.train_scatter.clear()
+            self.test_scatter.clear()
+            return
+        self._plane = dataset.info.input_dim == 2
+        limit = self._value_limit(dataset)
+        size = _symbol_size(len(dataset.points_train) + len(dataset.points_test))
+        train = self._colors(dataset, dataset.y_train, limit)
+        test = self._colors(dataset, dataset.y_test, limit)
+        self.train_scatter.setData(pos=self._positions(dataset.points_train, dataset.y_train),
+                                   size=size, brush=self._brushes(dataset, train))
+        self.test_scatter.setData(pos=self._positions(dataset.points_test, dataset.y_test),
+                                  size=size, pen=self._pens(dataset, test))
+        self._fit(dataset.extent)
+
+    def _positions(self, points: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Plot coordinates: plane points as they are, 1-D points as (x, target)."""
+        if self._plane:
+            return points
+        return np.column_stack([points[:, 0], targets.ravel()])
+
+    @staticmethod
+    def _value_limit(dataset: Dataset) -> float:
+        """Half-width of the symmetric colour scale for regression targets."""
+        targets = np.concatenate([dataset.y_train.ravel(), dataset.y_test.ravel()])
+        peak = float(np.abs(targets).max()) if targets.size else 0.0
+        return peak or 1.0
+
+    @staticmethod
+    def _colors(dataset: Dataset, targets: np.ndarray, limit: float) -> np.ndarray:
+        """Class indices, or lookup-table entries for regression values."""
+        if dataset.task == TASK_REGRESSION:
+            return lut_indices(targets.ravel(), (-limit, limit), LUT_SIZE)
+        return targets.astype(np.intp)
+
+    def _brushes(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
+        if dataset.task == TASK_REGRESSION:
+            return self._value_brushes[indices]
+        table = [pg.mkBrush(theme.class_color(i)) for i in range(dataset.n_classes)]
+        return np.array(table, dtype=object)[indices]
+
+    def _pens(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
+        if dataset.task == TASK_REGRESSION:
+            return self._value_pens[indices]
+        table = [pg.mkPen(theme.class_color(i), width=1.5) for i in range(dataset.n_classes)]
+        return np.array(table, dtype=object)[indices]
+
+    def _fit(self, extent: tuple[float, float, float, float]) -> None:
+        """Show exactly `extent`, square for plane data."""
+        self._extent = extent
+        xmin, xmax, ymin, ymax = extent
+        self.plot.setAspectLocked(self._plane)
+        self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    # ---- frames ---------------------------------------------------------------------------
+    def show_frame(self, frame: Frame) -> None:
+        """Draw `frame`'s output (kept, so that the check boxes can redraw it)."""
+        self._frame = frame
+        self._redraw()
+
+    def displayed(self) -> np.ndarray | None:
+        """The values the image shows now (after discretising), or None when hidden."""
+        return self.image.image if self.image.isVisible() else None
+
+    def _redraw(self) -> None:
+        frame = self._frame
+        if frame is None:
+            return
+        if frame.output is None:
+            self.image.hide()
+            self.curve.hide()
+            self.stack.setCurrentWidget(self.note)
+            return
+        self.stack.setCurrentWidget(self.graphics)
+        self._plane = frame.output.ndim == 2
+        if frame.extent != self._extent:
+            self._fit(frame.extent)
+        values = self._values(frame)
+        if self._plane:
+            self._show_image(values, frame.output_range, frame.extent)
+        else:
+            self._show_curve(values, frame.extent)
+
+    def _values(self, frame: Frame) -> np.ndarray:
+        """The output as drawn: thresholded to its range's ends when discretising."""
+        output = np.asarray(frame.output, dtype=np.float32)
+        if not (self.discretise_box.isChecked() and self.discretise_box.isEnabled()):
+            return output
+        lo, hi = frame.output_range
+        classes = np.where(output >= (lo + hi) / 2, np.float32(hi), np.float32(lo))
+        return np.where(np.isnan(output), np.float32(np.nan), classes)
+
+    def _show_image(self, values: np.ndarray, levels: tuple[float, float],
+                    extent: tuple[float, float, float, float]) -> None:
+        self.curve.hide()
+        self._use_lut(levels)
+        self.image.setImage(values, levels=levels, autoLevels=False)
+        xmin, xmax, ymin, ymax = extent
+        self.image.setRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+        self.image.show()
+        self.color_bar.show()
+
+    def _use_lut(self, levels: tuple[float, float]) -> None:
+        """Class colours for multi-class, else the orange-white-blue scale; a matching bar."""
+        classes = int(round(levels[1])) + 1 if self._task == TASK_MULTICLASS else 0
+        bar = (levels[0] - 0.5, levels[1] + 0.5) if classes else levels
+        self.color_bar.setLevels(bar)
+        if classes == self._lut_classes:
+            return
+        self._lut_classes = classes
+        lut = class_lut(classes) if classes else self._value_lut
+        self.image.setLookupTable(lut)
+        self.color_bar.setColorMap(_bar_colormap(lut))
+        ticks = [[(float(i), str(i)) for i in range(classes)]] if classes else None
+        self.color_bar.axis.setTicks(ticks)
+        self.color_bar.axis.setLabel("class" if classes else "output")
+
+    def _show_curve(self, values: np.ndarray, extent: tuple[float, float, float, float]
+                    ) -> None:
+        self.image.hide()
+        self.color_bar.hide()
+        self.curve.setData(np.linspace(extent[0], extent[1], len(values)), values)
+        self.curve.show()
+
+    # ---- check boxes ----------------------------------------------------------------------
+    @Slot(bool)
+    def _on_test_toggled(self, checked: bool) -> None:
+        self.test_scatter.setVisible(checked)
+
+    @Slot(bool)
+    def _on_discretise_toggled(self, _checked: bool) -> None:
+        self._redraw()

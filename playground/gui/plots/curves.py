@@ -1,0 +1,307 @@
+"""Loss and accuracy over the epochs, live, with the values under the mouse.
+
+The history only grows during a run, so each call reads just the records it has not seen
+(a new run, recognised by a different record at the last seen place, starts over); long
+histories are thinned to at most `MAX_POINTS` points per curve before drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, Slot
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from playground.core.datasets import TASK_REGRESSION
+from playground.core.training.snapshots import EpochRecord
+
+MAX_POINTS = 2000
+TEST_COLOR = QColor("#1a73e8")
+ACCURACY_RANGE = (0.0, 1.0)
+SEPARATOR = " · "
+# The plots may shrink this far (loss, accuracy), so that the docks fit a small window.
+MIN_PLOT_HEIGHTS = (50, 70)
+
+
+def thin(epochs: list[int], values: list[float], limit: int = MAX_POINTS
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """At most `limit` points: every k-th one plus the last, as float arrays."""
+    n = len(epochs)
+    step = max(1, -(-n // (limit - 1))) if n > limit else 1
+    xs, ys = epochs[::step], values[::step]
+    if step > 1 and (n - 1) % step:
+        xs, ys = [*xs, epochs[-1]], [*ys, values[-1]]
+    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+
+
+def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
+    """Labelled ticks for a log axis showing exponents `low`..`high`: 1…9 or 1, 2, 5 per
+    decade, or whole decades (every few for a wide range), never crowded like pyqtgraph's."""
+    span = high - low
+    mantissas = range(1, 10) if span <= 1 else (1, 2, 5) if span <= 3 else (1,)
+    every = max(1, math.ceil(span / 6))
+    ticks = []
+    for decade in range(math.floor(low), math.ceil(high) + 1):
+        if decade % every:
+            continue
+        for mantissa in mantissas:
+            position = decade + math.log10(mantissa)
+            if low <= position <= high:
+                ticks.append((position, f"{mantissa * 10.0 ** decade:g}"))
+    return ticks
+
+
+def _format(value: float) -> str:
+    return f"{value:.3g}"
+
+
+class _Series:
+    """One metric's (epoch, value) pairs, in epoch order, skipping epochs without a value."""
+
+    def __init__(self) -> None:
+        self.epochs: list[int] = []
+        self.values: list[float] = []
+
+    def add(self, epoch: int, value: float | None) -> None:
+        if value is not None:
+            self.epochs.append(epoch)
+            self.values.append(value)
+
+    def nearest(self, epoch: float) -> tuple[int, float] | None:
+        """The point whose epoch is closest to `epoch`, or None when empty."""
+        if not self.epochs:
+            return None
+        i = bisect_left(self.epochs, epoch)
+        if i == len(self.epochs) or (i > 0 and epoch - self.epochs[i - 1]
+                                     <= self.epochs[i] - epoch):
+            i -= 1
+        return self.epochs[i], self.values[i]
+
+
+class CurvesView(QWidget):
+    """Train (solid) and test (dashed) loss above accuracy, sharing the epoch axis."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._seen = 0
+        self._last: EpochRecord | None = None
+        self._hover_epoch: float | None = None
+        self._reset_series()
+        palette = self.palette()
+        self._text = palette.color(QPalette.ColorRole.WindowText)
+        self._base = palette.color(QPalette.ColorRole.Base)
+        self._build_plots()
+        self._build_hover()
+        self._build_layout()
+        self.log_box.toggled.connect(self._on_log_toggled)
+        self.loss_plot.getPlotItem().getViewBox().sigRangeChanged.connect(
+            self._on_loss_range_changed)
+        self.loss_plot.scene().sigMouseMoved.connect(self._on_loss_mouse_moved)
+        self.accuracy_plot.scene().sigMouseMoved.connect(self._on_accuracy_mouse_moved)
+
+    # ---- construction ---------------------------------------------------------------------
+    def _reset_series(self) -> None:
+        self._train_loss = _Series()
+        self._test_loss = _Series()
+        self._test_accuracy = _Series()
+
+    def _plot(self, label: str, min_height: int) -> pg.PlotWidget:
+        plot = pg.PlotWidget(background=self._base)
+        plot.setMinimumHeight(min_height)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        for name in ("left", "bottom"):
+            plot.getAxis(name).setTextPen(self._text)
+            plot.getAxis(name).setPen(self._text)
+            plot.getAxis(name).enableAutoSIPrefix(False)
+        plot.getAxis("left").setWidth(48)  # the same for both plots, so that their x agree
+        plot.setLabel("left", label, color=self._text.name())
+        return plot
+
+    def _build_plots(self) -> None:
+        self.loss_plot = self._plot("loss", MIN_PLOT_HEIGHTS[0])
+        self.accuracy_plot = self._plot("acc", MIN_PLOT_HEIGHTS[1])
+        self.accuracy_plot.setXLink(self.loss_plot)
+        self.accuracy_plot.setYRange(*ACCURACY_RANGE, padding=0.1)
+        axis = self.accuracy_plot.getAxis("left")
+        axis.setTicks([[(v, f"{v:g}") for v in (0.0, 0.5, 1.0)]])
+        axis.setStyle(hideOverlappingLabels=False)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.setLabel("bottom", "epoch", color=self._text.name())
+        self.loss_plot.getAxis("bottom").showLabel(False)
+        # One-pixel pens and no grid: a repaint of 2000-point curves then takes ~6 ms, not 18.
+        train_pen = pg.mkPen(self._text, width=1)
+        test_pen = pg.mkPen(TEST_COLOR, width=1, style=Qt.PenStyle.DashLine)
+        self.train_loss_curve = self.loss_plot.plot(pen=train_pen)
+        self.test_loss_curve = self.loss_plot.plot(pen=test_pen)
+        self.test_accuracy_curve = self.accuracy_plot.plot(pen=test_pen)
+        self.train_accuracy_point = self.accuracy_plot.plot(
+            pen=None, symbol="o", symbolSize=8, symbolPen=pg.mkPen(self._base),
+            symbolBrush=pg.mkBrush(self._text))
+
+    def _build_hover(self) -> None:
+        line_pen = pg.mkPen(self._text, width=1, style=Qt.PenStyle.DotLine)
+        self.loss_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)
+        self.accuracy_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)
+        fill = QColor(self._base)
+        fill.setAlpha(220)
+        self.hover_text = pg.TextItem(color=self._text, fill=pg.mkBrush(fill),
+                                      border=pg.mkPen(self._text))
+        self.loss_plot.addItem(self.loss_line, ignoreBounds=True)
+        self.loss_plot.addItem(self.hover_text, ignoreBounds=True)
+        self.accuracy_plot.addItem(self.accuracy_line, ignoreBounds=True)
+        self.hover_text.setZValue(100)
+        self._hide_hover()
+
+    def _build_layout(self) -> None:
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setContentsMargins(4, 0, 4, 0)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The legend, outside the plots so that it never hides a curve.
+        self.caption = QLabel(f"<span style='color:{self._text.name()}'>━━ train</span>"
+                              f"&nbsp;&nbsp;<span style='color:{TEST_COLOR.name()}'>"
+                              f"╍╍ test</span>&nbsp;&nbsp;● train accuracy now")
+        self.log_box = QCheckBox("Log scale")
+        self.log_box.setToolTip("Show the loss on a logarithmic axis")
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 0, 4, 0)
+        top.addWidget(self.caption)
+        top.addStretch(1)
+        top.addWidget(self.log_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.loss_plot, 3)
+        layout.addWidget(self.accuracy_plot, 2)
+
+    # ---- data -----------------------------------------------------------------------------
+    def set_task(self, task: str) -> None:
+        """Show accuracy for classification only; the epoch label goes on the lowest plot."""
+        regression = task == TASK_REGRESSION
+        self.accuracy_plot.setVisible(not regression)
+        self.loss_plot.getAxis("bottom").showLabel(regression)
+
+    def show_history(self, history: Sequence[EpochRecord], now: EpochRecord | None = None
+                     ) -> None:
+        """Plot the per-epoch metrics; `now` (the snapshot's record) adds train accuracy."""
+        self._take(history)
+        for curve, series in ((self.train_loss_curve, self._train_loss),
+                              (self.test_loss_curve, self._test_loss),
+                              (self.test_accuracy_curve, self._test_accuracy)):
+            curve.setData(*thin(series.epochs, series.values))
+        if now is not None and now.train_accuracy is not None:
+            self.train_accuracy_point.setData([now.epoch], [now.train_accuracy])
+        else:
+            self.train_accuracy_point.setData([], [])
+        latest = now if now is not None else (history[-1] if history else None)
+        self.summary.setText(self._summary(latest) if latest is not None else "")
+        if self._hover_epoch is not None:
+            self.hover_at(self._hover_epoch)
+
+    def clear(self) -> None:
+        """Forget the history: empty curves, no summary (a reset or a new run)."""
+        self._seen, self._last = 0, None
+        self._reset_series()
+        for curve in (self.train_loss_curve, self.test_loss_curve, self.test_accuracy_curve,
+                      self.train_accuracy_point):
+            curve.setData([], [])
+        self.summary.setText("")
+        self._hide_hover()
+
+    def _take(self, history: Sequence[EpochRecord]) -> None:
+        """Add the records not seen yet; start over when `history` is another run's."""
+        seen = self._seen
+        if seen and (len(history) < seen or history[seen - 1] is not self._last):
+            self._reset_series()
+            seen = 0
+        for record in history[seen:]:
+            self._train_loss.add(record.epoch, record.train_loss)
+            self._test_loss.add(record.epoch, record.test_loss)
+            self._test_accuracy.add(record.epoch, record.test_accuracy)
+        self._seen = len(history)
+        self._last = history[-1] if history else None
+
+    @staticmethod
+    def _summary(record: EpochRecord) -> str:
+        parts = [f"epoch {record.epoch}"]
+        for name, value in (("train loss", record.train_loss), ("test loss", record.test_loss),
+                            ("train acc", record.train_accuracy),
+                            ("test acc", record.test_accuracy)):
+            if value is not None:
+                parts.append(f"{name} {_format(value)}")
+        return SEPARATOR.join(part.replace(" ", "\N{NO-BREAK SPACE}") for part in parts)
+
+    # ---- hover ----------------------------------------------------------------------------
+    def hover_at(self, epoch: float) -> None:
+        """Mark the epoch nearest to `epoch` and show its values (nothing when empty)."""
+        nearest = self._train_loss.nearest(epoch)
+        if nearest is None:
+            self._hide_hover()
+            return
+        self._hover_epoch = epoch
+        at = nearest[0]
+        lines = [f"epoch {at}", f"train loss {_format(nearest[1])}"]
+        for name, series in (("test loss", self._test_loss),
+                             ("test acc", self._test_accuracy)):
+            point = series.nearest(at)
+            if point is not None:
+                where = "" if point[0] == at else f" (epoch {point[0]})"
+                lines.append(f"{name} {_format(point[1])}{where}")
+        self.hover_text.setText("\n".join(lines))
+        for line in (self.loss_line, self.accuracy_line):
+            line.setPos(at)
+            line.show()
+        (x_low, x_high), (_, y_high) = self.loss_plot.viewRange()
+        right_half = at > (x_low + x_high) / 2
+        self.hover_text.setAnchor((1.0, 0.0) if right_half else (0.0, 0.0))
+        self.hover_text.setPos(at, y_high)
+        self.hover_text.show()
+
+    def _hide_hover(self) -> None:
+        self._hover_epoch = None
+        for item in (self.loss_line, self.accuracy_line, self.hover_text):
+            item.hide()
+
+    def _hover_scene(self, plot: pg.PlotWidget, scene_pos: QPointF) -> None:
+        view = plot.getPlotItem().getViewBox()
+        if view.sceneBoundingRect().contains(scene_pos):
+            self.hover_at(view.mapSceneToView(scene_pos).x())
+        else:
+            self._hide_hover()
+
+    @Slot(object)
+    def _on_loss_mouse_moved(self, scene_pos: QPointF) -> None:
+        self._hover_scene(self.loss_plot, scene_pos)
+
+    @Slot(object)
+    def _on_accuracy_mouse_moved(self, scene_pos: QPointF) -> None:
+        self._hover_scene(self.accuracy_plot, scene_pos)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        self._hide_hover()
+        super().leaveEvent(event)
+
+    # ---- check boxes ----------------------------------------------------------------------
+    @Slot(bool)
+    def _on_log_toggled(self, checked: bool) -> None:
+        self.loss_plot.setLogMode(y=checked)
+        if not checked:
+            self.loss_plot.getAxis("left").setTicks(None)
+
+    @Slot(object, object, object)
+    def _on_loss_range_changed(self, *_args: object) -> None:
+        """Fit the log ticks to the new range; keep the hover text at the top of the view."""
+        if self.log_box.isChecked():
+            ticks = log_ticks(*self.loss_plot.viewRange()[1])
+            self.loss_plot.getAxis("left").setTicks([ticks] if len(ticks) > 1 else None)
+        if self._hover_epoch is not None:
+            self.hover_at(self._hover_epoch)
