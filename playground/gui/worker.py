@@ -18,7 +18,7 @@ from playground.core.graph import InvalidNetwork
 from playground.core.layers import SpecError
 from playground.core.probes import Frame, make_frame
 from playground.core.training.engine import TrainerBase
-from playground.core.training.factory import make_trainer
+from playground.core.training.perceptron import check_perceptron
 from playground.core.training.runtime import DeviceUnavailable
 from playground.core.training.session import FINISHED, LIVE_SETTINGS, Job, RemoteTrainer, Update
 from playground.core.training.snapshots import EpochRecord
@@ -131,11 +131,14 @@ class TrainingController(QObject):
         return {k: getattr(self.document.project.training, k) for k in LIVE_SETTINGS}
 
     def _make_trainer(self, quiet: bool = False) -> TrainerBase | None:
-        """A trainer in this process: for the first picture, and to check a job is sound."""
+        """A trainer without an optimiser in this process: for the first picture, and to
+        check that a job is sound. (Building an optimiser costs the window ~70 MB.)"""
         project = self.document.project
         try:
-            return make_trainer(project.network, self.document.dataset, project.training,
-                                project.weights)
+            if project.training.algorithm == "perceptron":
+                check_perceptron(project.network)
+            return TrainerBase(project.network, self.document.dataset, project.training,
+                               project.weights)
         except (InvalidNetwork, DataMismatch, SpecError, DeviceUnavailable) as err:
             if not quiet:
                 self.message.emit(f"Cannot train yet: {err}")

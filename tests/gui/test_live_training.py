@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QGraphicsSceneHoverEvent
 
 from playground.core.presets import load_preset
 from playground.core.training.session import RemoteTrainer
@@ -118,3 +120,26 @@ def test_closing_the_window_mid_training_stops_the_process(window, processes, qt
     window.close()
     assert processes and not any(p.alive for p in processes)
     assert window.prompts  # the trained weights were unsaved: the user was asked
+
+
+def test_hovering_a_unit_picture_enlarges_it(window, qtbot):
+    with qtbot.waitSignal(window.controller.frameReady, timeout=10_000):
+        window.controller.step("batch")
+    node = window.scene.nodes["dense_1"]
+    hover = QGraphicsSceneHoverEvent(QEvent.Type.GraphicsSceneHoverMove)
+    hover.setPos(node._thumb_rect(2).center())
+    hover.setScenePos(node.scenePos() + node._thumb_rect(2).center())
+    window.scene.sendEvent(node, hover)
+    assert node._preview.isVisible()
+    assert node._preview.pixmap().width() == 150
+    assert node._preview.toolTip() == "unit 3"
+
+
+def test_a_layer_too_large_to_draw_shows_a_weight_summary(window, qtbot):
+    window.document.edit_spec("wider", lambda s: s.set_params("dense_1", units=16))
+    window.document.edit_spec("wider", lambda s: s.set_params("dense_2", units=8))
+    with qtbot.waitSignal(window.controller.frameReady, timeout=10_000):
+        window.controller.step("batch")
+    edge = window.scene.edges[("dense_1", "dense_2")]
+    assert edge.weights.shape == (8, 16)
+    assert "weights 8×16" in edge.toolTip()
