@@ -60,7 +60,21 @@ class NodeView:
     errors: tuple[str, ...]
 
 
-class PortItem(QGraphicsItem):
+class _Highlight:
+    """Items drawn bolder while the mouse is over them."""
+
+    _hover = False
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
+        self._hover = False
+        self.update()
+
+
+class PortItem(_Highlight, QGraphicsItem):
     """An input (left) or output (right) connector of a node."""
 
     def __init__(self, node: NodeItem, output: bool):
@@ -72,7 +86,6 @@ class PortItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip("Drag to an input to connect" if output
                         else "Drag onto here from an output; drag away to reroute")
-        self._hover = False
 
     def place(self) -> None:
         """Sit on the middle of the node's left or right side."""
@@ -90,14 +103,6 @@ class PortItem(QGraphicsItem):
         painter.setBrush(color.lighter(140) if self._hover else QApplication.palette().base())
         radius = PORT_RADIUS + (2 if self._hover else 0)
         painter.drawEllipse(QPointF(0, 0), radius, radius)
-
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802
-        self._hover = True
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
-        self._hover = False
-        self.update()
 
     def anchor(self) -> QPointF:
         return self.scenePos()
@@ -271,7 +276,7 @@ def edge_path(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
-class EdgeItem(QGraphicsPathItem):
+class EdgeItem(_Highlight, QGraphicsPathItem):
     """A connection between two nodes; selectable and deletable."""
 
     def __init__(self, source: NodeItem, target: NodeItem):
@@ -282,7 +287,6 @@ class EdgeItem(QGraphicsPathItem):
         self.setZValue(0)
         self.setToolTip(f"{source.view.title} → {target.view.title}  (select and press Delete "
                         "to remove; drag its input end to reroute)")
-        self._hover = False
         self.weights: np.ndarray | None = None
         self.refresh()
 
@@ -348,13 +352,6 @@ class EdgeItem(QGraphicsPathItem):
         painter.setPen(pen)
         painter.drawPath(self.path())
 
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802
-        self._hover = True
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
-        self._hover = False
-        self.update()
 
 
 def _weight_pen(value: float, biggest: float) -> QPen:

@@ -11,7 +11,6 @@ import random
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor, QFont, QPalette, QStandardItem, QStandardItemModel
@@ -41,12 +40,12 @@ from playground.core.datasets.base import MAX_NOISE, MAX_SAMPLES
 from playground.core.layers import SpecError
 from playground.gui import theme
 from playground.gui.document import Document
+from playground.gui.plots.points import PointPaint, positions, symbol_size
 
 MIN_SAMPLES = 4
 SEED_MAX = 2**31 - 1  # QSpinBox holds a C int
 FIXED_SIZES = {"xor-points": 4}  # data sets that ignore the number of samples
 PREVIEW_SIZE = 260
-LUT_SIZE = 256
 # TensorFlow Playground's value scale: orange for negative, light grey-white at 0, blue positive.
 VALUE_SCALE = (theme.NEGATIVE, QColor("#e8eaed"), theme.POSITIVE)
 # The feature check boxes in columns: x₁'s features, x₂'s features, then the product.
@@ -63,25 +62,6 @@ def _groups() -> list[tuple[str, list[str]]]:
         ("Regression", [n for n in plane if DATASETS[n].task == TASK_REGRESSION]),
         ("1-D functions", [n for n, info in DATASETS.items() if info.input_dim == 1]),
     ]
-
-
-def _value_colors() -> list[QColor]:
-    """`LUT_SIZE` colours from the most negative value (orange) to the most positive (blue)."""
-    stops = np.array([c.getRgbF()[:3] for c in VALUE_SCALE])
-    t = np.linspace(0.0, 2.0, LUT_SIZE)
-    rgb = np.stack([np.interp(t, [0, 1, 2], stops[:, k]) for k in range(3)], axis=1)
-    return [QColor.fromRgbF(*row) for row in rgb]
-
-
-def _value_indices(values: np.ndarray, limit: float) -> np.ndarray:
-    """Lookup-table entries for regression targets on a symmetric scale of ±`limit`."""
-    t = np.clip(values / limit, -1.0, 1.0)
-    return np.rint((t + 1.0) * 0.5 * (LUT_SIZE - 1)).astype(np.intp)
-
-
-def _symbol_size(n_points: int) -> float:
-    """Smaller dots for big data sets so that the preview stays readable."""
-    return 7.0 if n_points <= 1000 else 4.0 if n_points <= 10_000 else 2.0
 
 
 class DataPanel(QWidget):
@@ -186,9 +166,7 @@ class DataPanel(QWidget):
         self.test_scatter = pg.ScatterPlotItem(brush=pg.mkBrush(None))
         self.plot.addItem(self.test_scatter)
         self.plot.addItem(self.train_scatter)
-        values = _value_colors()
-        self._value_brushes = np.array([pg.mkBrush(c) for c in values], dtype=object)
-        self._value_pens = np.array([pg.mkPen(c, width=1.5) for c in values], dtype=object)
+        self._paint = PointPaint()
         self.caption = QLabel("● train   ○ test")
         self.caption.setToolTip(self.plot.toolTip())
 
@@ -362,50 +340,11 @@ class DataPanel(QWidget):
     def _draw(self, dataset: Dataset) -> None:
         """Put the train and test points in the existing scatter items and fit the view."""
         plane = dataset.info.input_dim == 2
-        limit = self._value_limit(dataset)
-        size = _symbol_size(len(dataset.points_train) + len(dataset.points_test))
-        train_pos = self._positions(dataset.points_train, dataset.y_train, plane)
-        test_pos = self._positions(dataset.points_test, dataset.y_test, plane)
-        train_colors = self._color_indices(dataset, dataset.y_train, limit)
-        test_colors = self._color_indices(dataset, dataset.y_test, limit)
-        self.train_scatter.setData(pos=train_pos, size=size,
-                                   brush=self._brushes(dataset, train_colors))
-        self.test_scatter.setData(pos=test_pos, size=size, pen=self._pens(dataset, test_colors))
+        size = symbol_size(len(dataset.points_train) + len(dataset.points_test))
+        self.train_scatter.setData(pos=positions(dataset, dataset.points_train, dataset.y_train),
+                                   size=size, brush=self._paint.brushes(dataset, dataset.y_train))
+        self.test_scatter.setData(pos=positions(dataset, dataset.points_test, dataset.y_test),
+                                  size=size, pen=self._paint.pens(dataset, dataset.y_test))
         xmin, xmax, ymin, ymax = dataset.extent
         self.plot.setAspectLocked(plane)
         self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
-
-    @staticmethod
-    def _positions(points: np.ndarray, targets: np.ndarray, plane: bool) -> np.ndarray:
-        """Plot coordinates: plane points as they are, 1-D points as (x, target)."""
-        if plane:
-            return points
-        return np.column_stack([points[:, 0], targets.ravel()])
-
-    @staticmethod
-    def _value_limit(dataset: Dataset) -> float:
-        """Half-width of the symmetric colour scale for regression targets."""
-        targets = np.concatenate([dataset.y_train.ravel(), dataset.y_test.ravel()])
-        peak = float(np.abs(targets).max()) if targets.size else 0.0
-        return peak or 1.0
-
-    @staticmethod
-    def _color_indices(dataset: Dataset, targets: np.ndarray, limit: float) -> np.ndarray:
-        """Class indices, or lookup-table entries for regression values."""
-        if dataset.task == TASK_REGRESSION:
-            return _value_indices(targets.ravel(), limit)
-        return targets.astype(np.intp)
-
-    def _brushes(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
-        if dataset.task == TASK_REGRESSION:
-            return self._value_brushes[indices]
-        lut = np.array([pg.mkBrush(theme.class_color(i)) for i in range(dataset.n_classes)],
-                       dtype=object)
-        return lut[indices]
-
-    def _pens(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
-        if dataset.task == TASK_REGRESSION:
-            return self._value_pens[indices]
-        lut = np.array([pg.mkPen(theme.class_color(i), width=1.5)
-                        for i in range(dataset.n_classes)], dtype=object)
-        return lut[indices]

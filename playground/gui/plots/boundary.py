@@ -15,18 +15,12 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 
 from playground.core.datasets import TASK_BINARY, TASK_MULTICLASS, TASK_REGRESSION, Dataset
 from playground.core.probes import Frame
-from playground.gui import theme
-from playground.gui.plots.colormaps import class_lut, diverging_lut, lut_indices
+from playground.gui.plots.colormaps import class_lut, diverging_lut
+from playground.gui.plots.points import LUT_SIZE, PointPaint, positions, symbol_size
 
-LUT_SIZE = 256
 BAR_WIDTH = 14
 MIN_SIZE = 150
 NO_PICTURE = "No picture for this kind of input"
-
-
-def _symbol_size(n_points: int) -> float:
-    """Smaller dots for big data sets, as in the data panel."""
-    return 7.0 if n_points <= 1000 else 4.0 if n_points <= 10_000 else 2.0
 
 
 def _bar_colormap(lut: np.ndarray) -> pg.ColorMap:
@@ -94,9 +88,7 @@ class BoundaryView(QWidget):
         self.color_bar.axis.setTextPen(text)
         self.color_bar.axis.enableAutoSIPrefix(False)
         self.graphics.addItem(self.color_bar, row=0, col=1)
-        colors = [QColor(*row) for row in self._value_lut.tolist()]
-        self._value_brushes = np.array([pg.mkBrush(c) for c in colors], dtype=object)
-        self._value_pens = np.array([pg.mkPen(c, width=1.5) for c in colors], dtype=object)
+        self._paint = PointPaint()
 
     def _build_layout(self) -> None:
         toolbar = QHBoxLayout()
@@ -123,47 +115,12 @@ class BoundaryView(QWidget):
             self.test_scatter.clear()
             return
         self._plane = dataset.info.input_dim == 2
-        limit = self._value_limit(dataset)
-        size = _symbol_size(len(dataset.points_train) + len(dataset.points_test))
-        train = self._colors(dataset, dataset.y_train, limit)
-        test = self._colors(dataset, dataset.y_test, limit)
-        self.train_scatter.setData(pos=self._positions(dataset.points_train, dataset.y_train),
-                                   size=size, brush=self._brushes(dataset, train))
-        self.test_scatter.setData(pos=self._positions(dataset.points_test, dataset.y_test),
-                                  size=size, pen=self._pens(dataset, test))
+        size = symbol_size(len(dataset.points_train) + len(dataset.points_test))
+        self.train_scatter.setData(pos=positions(dataset, dataset.points_train, dataset.y_train),
+                                   size=size, brush=self._paint.brushes(dataset, dataset.y_train))
+        self.test_scatter.setData(pos=positions(dataset, dataset.points_test, dataset.y_test),
+                                  size=size, pen=self._paint.pens(dataset, dataset.y_test))
         self._fit(dataset.extent)
-
-    def _positions(self, points: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """Plot coordinates: plane points as they are, 1-D points as (x, target)."""
-        if self._plane:
-            return points
-        return np.column_stack([points[:, 0], targets.ravel()])
-
-    @staticmethod
-    def _value_limit(dataset: Dataset) -> float:
-        """Half-width of the symmetric colour scale for regression targets."""
-        targets = np.concatenate([dataset.y_train.ravel(), dataset.y_test.ravel()])
-        peak = float(np.abs(targets).max()) if targets.size else 0.0
-        return peak or 1.0
-
-    @staticmethod
-    def _colors(dataset: Dataset, targets: np.ndarray, limit: float) -> np.ndarray:
-        """Class indices, or lookup-table entries for regression values."""
-        if dataset.task == TASK_REGRESSION:
-            return lut_indices(targets.ravel(), (-limit, limit), LUT_SIZE)
-        return targets.astype(np.intp)
-
-    def _brushes(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
-        if dataset.task == TASK_REGRESSION:
-            return self._value_brushes[indices]
-        table = [pg.mkBrush(theme.class_color(i)) for i in range(dataset.n_classes)]
-        return np.array(table, dtype=object)[indices]
-
-    def _pens(self, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
-        if dataset.task == TASK_REGRESSION:
-            return self._value_pens[indices]
-        table = [pg.mkPen(theme.class_color(i), width=1.5) for i in range(dataset.n_classes)]
-        return np.array(table, dtype=object)[indices]
 
     def _fit(self, extent: tuple[float, float, float, float]) -> None:
         """Show exactly `extent`, square for plane data."""
