@@ -165,9 +165,8 @@ class CurvesView(QWidget):
         self.summary.setContentsMargins(4, 0, 4, 0)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # The legend, outside the plots so that it never hides a curve.
-        self.caption = QLabel(f"<span style='color:{self._text.name()}'>━━ train</span>"
-                              f"&nbsp;&nbsp;<span style='color:{TEST_COLOR.name()}'>"
-                              f"╍╍ test</span>&nbsp;&nbsp;● train accuracy now")
+        self.caption = QLabel()
+        self._set_caption(with_accuracy=True)
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
         top = QHBoxLayout()
@@ -183,11 +182,17 @@ class CurvesView(QWidget):
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
 
+    def _set_caption(self, with_accuracy: bool) -> None:
+        text = (f"<span style='color:{self._text.name()}'>━━ train</span>&nbsp;&nbsp;"
+                f"<span style='color:{TEST_COLOR.name()}'>╍╍ test</span>")
+        self.caption.setText(text + ("&nbsp;&nbsp;● train accuracy now" if with_accuracy else ""))
+
     # ---- data -----------------------------------------------------------------------------
     def set_task(self, task: str) -> None:
         """Show accuracy for classification only; the epoch label goes on the lowest plot."""
         regression = task == TASK_REGRESSION
         self.accuracy_plot.setVisible(not regression)
+        self._set_caption(with_accuracy=not regression)
         self.loss_plot.getAxis("bottom").showLabel(regression)
 
     def show_history(self, history: Sequence[EpochRecord], now: EpochRecord | None = None
