@@ -184,3 +184,10 @@ class Document(QObject):
     @Slot(bool)
     def _on_clean_changed(self, _clean: bool) -> None:
         self.pathChanged.emit()
+
+
+def follow(old: Document, new: Document, slot: Callable[[], None]) -> Document:
+    """Move `slot` from one document's `changed` signal to another's; returns the new one."""
+    old.changed.disconnect(slot)
+    new.changed.connect(slot)
+    return new

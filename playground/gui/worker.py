@@ -22,7 +22,7 @@ from playground.core.training.perceptron import check_perceptron
 from playground.core.training.runtime import DeviceUnavailable
 from playground.core.training.session import FINISHED, LIVE_SETTINGS, Job, RemoteTrainer, Update
 from playground.core.training.snapshots import EpochRecord
-from playground.gui.document import Document
+from playground.gui.document import Document, follow
 
 POLL_MS = 33  # about 30 frames a second
 IDLE, RUNNING, PAUSED = "idle", "running", "paused"
@@ -54,9 +54,7 @@ class TrainingController(QObject):
 
     def set_document(self, document: Document) -> None:
         self.stop_training()
-        self.document.changed.disconnect(self._document_changed)
-        self.document = document
-        document.changed.connect(self._document_changed)
+        self.document = follow(self.document, document, self._document_changed)
         self.show_initial_frame()
 
     # ---- commands ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from playground.gui.canvas.items import (
     PortItem,
     edge_path,
 )
-from playground.gui.document import Document
+from playground.gui.document import Document, follow
 
 CHAIN_REACH = 320.0  # a node dropped this close after a chain's open end is connected to it
 
@@ -87,9 +87,7 @@ class NetworkScene(QGraphicsScene):
         self.sync()
 
     def set_document(self, document: Document) -> None:
-        self.document.changed.disconnect(self.sync)
-        self.document = document
-        document.changed.connect(self.sync)
+        self.document = follow(self.document, document, self.sync)
         self.clear_items()
         self.sync()
 

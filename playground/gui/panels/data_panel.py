@@ -39,8 +39,8 @@ from playground.core.datasets import (
 from playground.core.datasets.base import MAX_NOISE, MAX_SAMPLES
 from playground.core.layers import SpecError
 from playground.gui import theme
-from playground.gui.document import Document
-from playground.gui.plots.points import PointPaint, positions, symbol_size
+from playground.gui.document import Document, follow
+from playground.gui.plots.points import PointPaint, positions, still_plot, symbol_size
 
 MIN_SAMPLES = 4
 SEED_MAX = 2**31 - 1  # QSpinBox holds a C int
@@ -154,12 +154,7 @@ class DataPanel(QWidget):
         self.plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
         self.plot.setMinimumSize(PREVIEW_SIZE, PREVIEW_SIZE)
         self.plot.setToolTip("The data set: filled dots train the network, hollow ones test it")
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        for name in ("left", "bottom"):
-            self.plot.getAxis(name).setTextPen(text)
+        still_plot(self.plot.getPlotItem(), palette.color(QPalette.ColorRole.WindowText))
         outline = palette.color(QPalette.ColorRole.Text)
         outline.setAlpha(90)
         self.train_scatter = pg.ScatterPlotItem(pen=pg.mkPen(outline, width=0.5))
@@ -220,9 +215,7 @@ class DataPanel(QWidget):
 
     def set_document(self, document: Document) -> None:
         """Show and edit another document (File → Open); the old one is let go."""
-        self._document.changed.disconnect(self._on_document_changed)
-        self._document = document
-        document.changed.connect(self._on_document_changed)
+        self._document = follow(self._document, document, self._on_document_changed)
         self._show_status("")
         self._refresh()
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.layers import KINDS, Param, SpecError
 from playground.gui.canvas.scene import NetworkScene, shape_text
-from playground.gui.document import Document
+from playground.gui.document import Document, follow
 from playground.gui.theme import ERROR
 
 _NAMES = {"step": "step (Heaviside)", "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
@@ -61,9 +61,7 @@ class Inspector(QWidget):
         self.refresh()
 
     def set_document(self, document: Document) -> None:
-        self.document.changed.disconnect(self.refresh)
-        self.document = document
-        document.changed.connect(self.refresh)
+        self.document = follow(self.document, document, self.refresh)
         self.refresh()
 
     # ---- building the form ---------------------------------------------------------------

@@ -37,7 +37,7 @@ from playground.core.probes import Frame
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfigError
 from playground.core.training.runtime import resolve_device
-from playground.gui.document import Document
+from playground.gui.document import Document, follow
 from playground.gui.theme import ERROR
 from playground.gui.worker import IDLE, RUNNING, TrainingController
 
@@ -420,9 +420,7 @@ class TrainingPanel(QWidget):
 
     def set_document(self, document: Document) -> None:
         """Show and edit another document; the controller is rebound by the main window."""
-        self._document.changed.disconnect(self._on_document_changed)
-        self._document = document
-        document.changed.connect(self._on_document_changed)
+        self._document = follow(self._document, document, self._on_document_changed)
         self._show_status("")
         self._refresh()
 

@@ -16,7 +16,13 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 from playground.core.datasets import TASK_BINARY, TASK_MULTICLASS, TASK_REGRESSION, Dataset
 from playground.core.probes import Frame
 from playground.gui.plots.colormaps import class_lut, diverging_lut
-from playground.gui.plots.points import LUT_SIZE, PointPaint, positions, symbol_size
+from playground.gui.plots.points import (
+    LUT_SIZE,
+    PointPaint,
+    positions,
+    still_plot,
+    symbol_size,
+)
 
 BAR_WIDTH = 14
 MIN_SIZE = 150
@@ -65,12 +71,8 @@ class BoundaryView(QWidget):
         self.graphics.setBackground(palette.color(QPalette.ColorRole.Base))
         self.graphics.setMinimumSize(MIN_SIZE, MIN_SIZE)
         self.plot = self.graphics.addPlot(row=0, col=0)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
         text = palette.color(QPalette.ColorRole.WindowText)
-        for name in ("left", "bottom"):
-            self.plot.getAxis(name).setTextPen(text)
+        still_plot(self.plot, text)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         # Unlike the data panel's preview, the points lie on their own class colours: train

@@ -47,6 +47,15 @@ def color_table(dataset: Dataset) -> list[QColor]:
     return [theme.class_color(i) for i in range(dataset.n_classes)]
 
 
+def still_plot(plot: pg.PlotItem, text: QColor) -> None:
+    """A plot that shows rather than explores: no mouse panning, menu or buttons."""
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setTextPen(text)
+
+
 class PointPaint:
     """Brushes (filled train points) and pens (hollow test points) for a data set's colours."""
 
