@@ -43,7 +43,7 @@ from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.curves import CurvesView
 from playground.gui.worker import RUNNING, TrainingController
 
-FRAGMENT_MIME = "application/x-playground-fragment"
+FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from the canvas
 FILE_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
 MAX_RECENT = 8
 APP_NAME = "Neural-network playground"
@@ -386,21 +386,20 @@ class MainWindow(QMainWindow):
     # ---- edit ----------------------------------------------------------------------------
     @Slot()
     def copy(self) -> None:
+        """Copy the selected layers as JSON text (a QMimeData handed to the clipboard is
+        deleted twice at exit by PySide6 6.11, so plain text it is)."""
         fragment = self.scene.copy_selection()
-        if fragment is None:
-            return
-        mime = QMimeData()
-        text = json.dumps(fragment)
-        mime.setData(FRAGMENT_MIME, QByteArray(text.encode()))
-        mime.setText(text)
-        QApplication.clipboard().setMimeData(mime)
+        if fragment is not None:
+            QApplication.clipboard().setText(json.dumps({FRAGMENT_KEY: fragment}))
 
     @Slot()
     def paste(self) -> None:
-        mime = QApplication.clipboard().mimeData()
-        if mime is None or not mime.hasFormat(FRAGMENT_MIME):
+        try:
+            data = json.loads(QApplication.clipboard().text())
+        except ValueError:
             return
-        self.scene.paste(json.loads(bytes(mime.data(FRAGMENT_MIME)).decode()))
+        if isinstance(data, dict) and isinstance(data.get(FRAGMENT_KEY), dict):
+            self.scene.paste(data[FRAGMENT_KEY])
 
     @Slot()
     def _select_all(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from playground.gui.canvas.items import NODE_HEIGHT, NODE_WIDTH
 from tests.gui.conftest import drag_mouse, drop_layer
@@ -142,3 +143,12 @@ def test_wheel_zooms_the_view(window, qtbot):
     assert window.view.zoom() > before
     window.view.zoom_by(100)
     assert window.view.zoom() == 4.0
+
+
+def test_pasting_foreign_or_broken_clipboard_text_changes_nothing(window):
+    before = window.document.spec.to_dict()
+    for text in ("hello", '{"playground-layers": {"layers": [{"kind": "Nope", "id": "x"}]}}'):
+        QApplication.clipboard().setText(text)
+        window.paste_action.trigger()
+    assert window.document.spec.to_dict() == before
+    assert "unknown layer kind 'Nope'" in window.statusBar().currentMessage()
