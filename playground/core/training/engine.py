@@ -28,6 +28,7 @@ from playground.core.training.snapshots import EpochRecord, Snapshot
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
 EXPLOSION_FACTOR = 100.0  # an epoch's loss this many times the initial one counts as diverged
 EVAL_SHARE = 0.02  # most of the training time that per-epoch test evaluation may take
+EVAL_GAP = 0.25  # ...but never more than this many seconds of training apart
 
 
 class _Checkpoint:
@@ -81,6 +82,7 @@ class TrainerBase:
         self._dead: dict[str, int] = {}
         self._output_act = self.model.nodes[self.model.output_id].act
         self._eval_seconds = 0.0
+        self._last_test_eval = 0.0  # training seconds at the last test evaluation
 
     def _tensors(self, x: np.ndarray, labels: np.ndarray) -> tuple[Tensor, Tensor]:
         targets = self.head.targets(labels)
@@ -204,12 +206,15 @@ class TrainerBase:
         """Append the epoch's record: its average training error and the test metrics.
 
         The test split is evaluated while that costs at most EVAL_SHARE of the training
-        time (or always, with `force_test`); other epochs record no test metrics.
+        time, at least every EVAL_GAP seconds of training, and always with `force_test`;
+        other epochs record no test metrics.
         """
         if train_loss is None:
             train_loss, _ = self._evaluate_split(self.x_train, self.t_train, False)
         test_loss = test_acc = None
-        if force_test or self._eval_seconds <= EVAL_SHARE * self.seconds:
+        due = self.seconds - self._last_test_eval >= EVAL_GAP
+        if force_test or due or self._eval_seconds <= EVAL_SHARE * self.seconds:
+            self._last_test_eval = self.seconds
             started = time.perf_counter()
             test_loss, test_acc = self._evaluate_split(self.x_test, self.t_test, False)
             self._eval_seconds += time.perf_counter() - started

@@ -20,8 +20,8 @@ class EpochRecord:
 
     In the history, `train_loss` is the epoch's average error 𝓔̄ over its batches (free to
     compute); the test metrics are measured while that costs at most 2 % of training time,
-    and are None on other epochs, as accuracies are for regression. Snapshots evaluate every
-    field exactly for the current weights.
+    and at least every 0.25 s of training; they are None on other epochs, as accuracies are
+    for regression. Snapshots evaluate every field exactly for the current weights.
     """
 
     epoch: int
