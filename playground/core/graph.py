@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from playground.core.layers import KINDS, Shape, ShapeError
 from playground.core.spec import NetworkSpec
 
-_LOSSES_FOR_TASK = {
+LOSSES_FOR_TASK = {  # the losses each Output task accepts, the preferred one first
     "binary": ("binary_cross_entropy", "squared_error"),
     "multiclass": ("cross_entropy", "squared_error"),
     "regression": ("squared_error",),
@@ -188,8 +188,8 @@ def _check_output(spec: NetworkSpec) -> list[NodeIssue]:
     for layer in spec.of_kind("Output"):
         p = layer.params
         task, loss, act, units = p["task"], p["loss"], p["activation"], p["units"]
-        if loss not in _LOSSES_FOR_TASK[task]:
-            allowed = " or ".join(_LOSSES_FOR_TASK[task])
+        if loss not in LOSSES_FOR_TASK[task]:
+            allowed = " or ".join(LOSSES_FOR_TASK[task])
             issues.append(NodeIssue(layer.id, f"{layer.name}: a {task} task needs the "
                                               f"{allowed} loss, not {loss}."))
         elif act not in _ACTIVATIONS_FOR_LOSS.get(loss, (act,)):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.datasets.base import MAX_SAMPLES
-from playground.core.graph import _LOSSES_FOR_TASK
+from playground.core.graph import LOSSES_FOR_TASK
 from playground.core.layers import SpecError
 from playground.core.probes import Frame
 from playground.core.spec import NetworkSpec
@@ -476,7 +476,7 @@ class TrainingPanel(QWidget):
                              "one Output")
             return
         params = self._document.spec.layer(out_id).params
-        choices = list(_LOSSES_FOR_TASK[params["task"]])
+        choices = list(LOSSES_FOR_TASK[params["task"]])
         if params["loss"] not in choices:  # an invalid loss from a file: show it as it is
             choices.append(params["loss"])
         if [combo.itemData(i) for i in range(combo.count())] != choices:
