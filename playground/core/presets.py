@@ -9,20 +9,23 @@ from playground.core.project import Project, ProjectError, load_project
 
 PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
 
-# The order of ../LECTURE.md: perceptron, feed-forward nets and backprop, activations,
-# XOR and universal approximation, then the TensorFlow Playground problems and regression.
+# The order of the course: §1 linear models and the perceptron, §2 feed-forward networks and
+# backpropagation on TensorFlow Playground's problems, §3 activations and vanishing
+# gradients, §4 XOR by hand and universal approximation.
 LECTURE_ORDER = (
+    "reg-plane",
     "perceptron-separable",
     "perceptron-xor",
-    "xor-handset",
-    "xor",
-    "circle",
     "gauss",
+    "circle",
+    "xor",
     "moons",
     "spiral",
-    "sine-fit",
-    "reg-plane",
     "reg-gauss",
+    "vanishing-sigmoid",
+    "deep-relu",
+    "xor-handset",
+    "sine-fit",
 )
 
 

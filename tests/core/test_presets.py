@@ -13,6 +13,7 @@ from playground.core.project import ProjectError
 from playground.core.training.factory import make_trainer
 
 REQUIRED = {"circle", "xor", "gauss", "spiral", "moons", "reg-plane", "reg-gauss",
+            "vanishing-sigmoid", "deep-relu",
             "perceptron-separable", "perceptron-xor", "xor-handset", "sine-fit"}
 
 
@@ -90,3 +91,19 @@ def test_perceptron_presets_converge_or_cycle_as_promised():
 def test_an_unknown_preset_lists_the_real_ones():
     with pytest.raises(ProjectError, match="no preset called 'nope'.*circle"):
         load_preset("nope")
+
+
+def first_steps_gradients(name: str) -> dict[str, float]:
+    project = load_preset(name)
+    run = make_trainer(project.network, make_dataset(project.data), project.training)
+    for _ in range(5):
+        run.train_step()
+    return run.snapshot().grad_norms
+
+
+def test_deep_sigmoid_gradients_vanish_and_relu_ones_do_not():
+    sigmoid, relu = first_steps_gradients("vanishing-sigmoid"), first_steps_gradients("deep-relu")
+    assert sigmoid["dense_1"] < 0.01 * sigmoid["dense_6"]
+    assert relu["dense_1"] > 0.1 * relu["dense_6"]
+    assert train("vanishing-sigmoid")[1].record.test_accuracy < 0.7
+    assert train("deep-relu")[1].record.test_accuracy >= 0.95
