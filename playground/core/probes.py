@@ -139,3 +139,25 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
                  output,
                  trainer.dataset.extent, output_range(trainer.head, trainer.dataset), maps,
                  ranges, weights, biases)
+
+
+@torch.no_grad()
+def unit_contributions(model: PlaygroundNet, dataset: Dataset) -> tuple[np.ndarray, float]:
+    """Universal approximation, made visible: F(x) = Σᵢ αᵢ φ(wᵢx + bᵢ) + b.
+
+    For Input → one Dense layer → a linear Output with one unit, returns each hidden unit's
+    weighted part αᵢ φ(wᵢx + bᵢ) over the 1-D grid, (units, GRID), and the output bias b;
+    the parts and b add up to the network's prediction.
+    """
+    hidden = [n for n in model.order if n != model.output_id]
+    out = model.nodes[model.output_id]
+    shape_ok = dataset.info.input_dim == 1 and len(hidden) == 1 and model._chain is not None
+    if not (shape_ok and out.act.name == "linear" and out.transform.out_features == 1
+            and isinstance(model.nodes[hidden[0]], UnitLayer)):
+        raise ValueError("unit contributions need Input → one Dense layer → a linear Output "
+                         "with one unit, on 1-D data")
+    _, grid_x = dataset.grid(GRID)
+    units = model.nodes[hidden[0]](torch.as_tensor(grid_x, device=out.transform.weight.device))
+    alpha = out.transform.weight[0]
+    bias = float(out.transform.bias[0]) if out.transform.bias is not None else 0.0
+    return (units * alpha).transpose(0, 1).cpu().numpy().astype(np.float32), bias

@@ -9,6 +9,7 @@ from playground.core.datasets import make_dataset
 from playground.core.graph import analyse
 from playground.core.model import build_model
 from playground.core.presets import LECTURE_ORDER, list_presets, load_preset, preset_names
+from playground.core.probes import GRID, unit_contributions
 from playground.core.project import ProjectError
 from playground.core.training.factory import make_trainer
 
@@ -107,3 +108,16 @@ def test_deep_sigmoid_gradients_vanish_and_relu_ones_do_not():
     assert relu["dense_1"] > 0.1 * relu["dense_6"]
     assert train("vanishing-sigmoid")[1].record.test_accuracy < 0.7
     assert train("deep-relu")[1].record.test_accuracy >= 0.95
+
+
+def test_sine_fit_units_add_up_to_the_fit():
+    run, _ = train("sine-fit")
+    parts, bias = unit_contributions(run.model, run.dataset)
+    assert parts.shape == (10, GRID)
+    _, grid_x = run.dataset.grid(GRID)
+    fit = run.model(torch.as_tensor(grid_x)).detach().numpy()[:, 0]
+    np.testing.assert_allclose(parts.sum(axis=0) + bias, fit, atol=1e-5)
+    np.testing.assert_allclose(fit, np.sin(grid_x[:, 0]), atol=0.2)  # it does fit sin(x)
+    circle = load_preset("circle")
+    with pytest.raises(ValueError, match="one Dense layer"):
+        unit_contributions(build_model(circle.network), make_dataset(circle.data))
