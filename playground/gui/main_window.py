@@ -342,6 +342,7 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
+        self.controller.sync_weights()  # save what training has reached, not the last pause
         try:
             self.document.save(path)
         except ProjectError as err:

@@ -8,6 +8,7 @@ never falls behind and training speed does not depend on drawing speed.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -94,6 +95,16 @@ class TrainingController(QObject):
         self.document.set_weights(None)
         self.show_initial_frame()
 
+    def sync_weights(self, timeout: float = 30.0) -> None:
+        """Bring the weights reached so far into the document (for Save while training)."""
+        if not self.loaded or self.remote is None or self.state != RUNNING:
+            return
+        self._send("pause")
+        deadline = time.monotonic() + timeout
+        while not self._drain(0.05) and time.monotonic() < deadline and self.remote.alive:
+            pass
+        self._send("resume")
+
     def stop_training(self) -> None:
         """End the current run, keeping the weights it reached; the process stays warm."""
         if self.loaded and self.remote is not None:
@@ -174,15 +185,19 @@ class TrainingController(QObject):
             return
         self._drain()
 
-    def _drain(self) -> None:
-        """Apply what the child sent; ask for the next frame once one was taken."""
+    def _drain(self, timeout: float = 0.0) -> bool:
+        """Apply what the child sent; ask for the next frame once one was taken.
+
+        Returns whether weights arrived (waiting up to `timeout` for a first message)."""
         assert self.remote is not None
         latest: Update | None = None
-        for kind, payload in self.remote.receive():
+        got_weights = False
+        for kind, payload in self.remote.receive(timeout):
             if kind == "update":
                 self.history.extend(payload.frame.history)
                 if payload.weights is not None:
                     self.document.set_weights(payload.weights)
+                    got_weights = True
                 latest = payload
                 self._finish_if_done(payload)
             elif kind == "error":
@@ -193,6 +208,7 @@ class TrainingController(QObject):
             self.last_frame = replace(latest.frame, history=tuple(self.history))
             self.frameReady.emit(self.last_frame)
             self._send("frame")
+        return got_weights
 
     def _finish_if_done(self, update: Update) -> None:
         if update.state != FINISHED or self.state == FINISHED:

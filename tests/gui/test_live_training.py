@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QGraphicsSceneHoverEvent
 
 from playground.core.presets import load_preset
+from playground.core.project import load_project
 from playground.core.training.session import RemoteTrainer
 from playground.gui.document import Document
 from playground.gui.worker import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
@@ -143,3 +144,14 @@ def test_a_layer_too_large_to_draw_shows_a_weight_summary(window, qtbot):
     edge = window.scene.edges[("dense_1", "dense_2")]
     assert edge.weights.shape == (8, 16)
     assert "weights 8×16" in edge.toolTip()
+
+
+def test_saving_while_training_saves_the_weights_reached_so_far(window, qtbot, tmp_path):
+    window.play_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.last_frame.snapshot.epoch >= 3, timeout=30_000)
+    path = tmp_path / "mid.playground"
+    assert window._save_to(path)
+    saved = load_project(path)
+    assert saved.weights is not None
+    assert window.controller.state == RUNNING  # saving did not stop training
+    window.controller.pause()
