@@ -41,6 +41,7 @@ from playground.gui.panels.inspector import Inspector
 from playground.gui.panels.training_panel import TrainingPanel
 from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.curves import CurvesView
+from playground.gui.plots.gradients import GradientView
 from playground.gui.worker import RUNNING, TrainingController
 
 FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from the canvas
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.document, self.controller)
         self.boundary = BoundaryView()
         self.curves = CurvesView()
+        self.gradients = GradientView()
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         layers = self._dock("Layers", self.palette_widget, left)
         data = self._dock("Data", self.data_panel, left)
@@ -79,6 +81,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(inspector, training)
         output = self._dock("Output", self.boundary, right, scroll=False)
         curves = self._dock("Curves", self.curves, right, scroll=False)
+        gradients = self._dock("Gradients", self.gradients, right, scroll=False)
+        self.tabifyDockWidget(curves, gradients)
+        curves.raise_()
         inspector.raise_()
         # Children are deleted in the order they were added: the scene goes after the panels
         # that listen to its selection, so none of them hears from a half-deleted scene.
@@ -216,6 +221,7 @@ class MainWindow(QMainWindow):
         self.scene.show_frame(frame)
         self.boundary.show_frame(frame)
         self.curves.show_history(frame.history, frame.snapshot.record)
+        self.gradients.show_frame(frame)
         r = frame.snapshot.record
         text = f"epoch {r.epoch:,} · step {r.step:,} · train loss {r.train_loss:.4f}"
         if r.test_loss is not None:
