@@ -48,6 +48,9 @@ class Frame:
     # Weight matrices (out × in) of Dense and Output nodes, and their biases.
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     biases: dict[str, np.ndarray] = field(default_factory=dict)
+    # The Dense or Output node fed straight by the Input: with inputs (x₁, x₂) each of its
+    # units draws the line wᵀx + b = 0 on the plane (the perceptron's hyperplane).
+    first_layer: str | None = None
 
 
 def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:
@@ -135,10 +138,13 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
     output, maps, ranges = pictures(trainer.model, trainer.head, trainer.dataset,
                                     trainer.device)
     weights, biases = dense_weights(trainer.model)
+    model = trainer.model
+    first = next((n for n in model.order if model.sources[n] == [model.input_id]
+                  and n in weights), None)
     return Frame(trainer.snapshot(), tuple(trainer.history[history_from:]), epochs_per_second,
                  output,
                  trainer.dataset.extent, output_range(trainer.head, trainer.dataset), maps,
-                 ranges, weights, biases)
+                 ranges, weights, biases, first)
 
 
 @torch.no_grad()

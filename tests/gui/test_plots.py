@@ -351,3 +351,22 @@ def test_clear_empties_everything(curves):
     assert curves.summary.text() == "" and not curves.hover_text.isVisible()
     curves.show_history(HISTORY[:1])
     np.testing.assert_array_equal(curves.train_loss_curve.getData()[1], [0.9])
+
+
+def test_the_handset_xor_networks_hidden_lines_are_drawn(qtbot):
+    project = load_preset("xor-handset")
+    dataset = make_dataset(project.data)
+    run = make_trainer(project.network, dataset, project.training, project.weights)
+    frame = make_frame(run)
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.set_dataset(dataset)
+    view.show_frame(frame)
+    assert frame.first_layer == "dense_1"
+    visible = [line for line in view.lines if line.isVisible()]
+    assert len(visible) == 2
+    for line, offset in zip(visible, (1.5, 0.5), strict=True):
+        xs, ys = line.getData()
+        np.testing.assert_allclose(xs + ys, offset)  # x₁ + x₂ − b = 0 with b = −1.5, −0.5
+    view.lines_box.setChecked(False)
+    assert not any(line.isVisible() for line in view.lines)

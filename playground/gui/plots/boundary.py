@@ -29,6 +29,20 @@ MIN_SIZE = 150
 NO_PICTURE = "No picture for this kind of input"
 
 
+def line_across(w: np.ndarray, b: float, extent: tuple[float, float, float, float]
+                ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two points of the line w₁x + w₂y + b = 0 at the edges of `extent` (None if w = 0)."""
+    xmin, xmax, ymin, ymax = extent
+    w1, w2 = float(w[0]), float(w[1])
+    if abs(w2) >= abs(w1) and w2 != 0.0:
+        xs = np.array([xmin, xmax])
+        return xs, -(w1 * xs + b) / w2
+    if w1 != 0.0:
+        ys = np.array([ymin, ymax])
+        return -(w2 * ys + b) / w1, ys
+    return None
+
+
 def _bar_colormap(lut: np.ndarray) -> pg.ColorMap:
     """A colour map for the bar showing `lut` as it is: steps for a short (class) table."""
     steps = lut[np.arange(LUT_SIZE) * len(lut) // LUT_SIZE]
@@ -50,7 +64,10 @@ class BoundaryView(QWidget):
         self._build_plot()
         self._build_layout()
         self.test_box.toggled.connect(self._on_test_toggled)
-        self.discretise_box.toggled.connect(self._on_discretise_toggled)
+        self.discretise_box.toggled.connect(self._on_option_toggled)
+        self.lines_box.toggled.connect(self._on_option_toggled)
+        self.lines: list[pg.PlotCurveItem] = []
+        self._raw_plane = False
 
     # ---- construction ---------------------------------------------------------------------
     def _build_controls(self) -> None:
@@ -60,6 +77,10 @@ class BoundaryView(QWidget):
         self.discretise_box = QCheckBox("Discretise")
         self.discretise_box.setToolTip("Show the predicted class only: each side of the "
                                        "output's middle value in one solid colour")
+        self.lines_box = QCheckBox("Unit lines")
+        self.lines_box.setChecked(True)
+        self.lines_box.setToolTip("Each unit of the first layer divides the plane along its "
+                                  "line w₁x₁ + w₂x₂ + b = 0 (the perceptron's hyperplane)")
         self.caption = QLabel("● train   ○ test")
         self.note = QLabel(NO_PICTURE)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -98,6 +119,7 @@ class BoundaryView(QWidget):
         toolbar.addStretch(1)
         toolbar.addWidget(self.test_box)
         toolbar.addWidget(self.discretise_box)
+        toolbar.addWidget(self.lines_box)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.graphics)
         self.stack.addWidget(self.note)
@@ -110,6 +132,8 @@ class BoundaryView(QWidget):
     def set_dataset(self, dataset: Dataset) -> None:
         """Draw `dataset`'s points: coloured by class, or by target value for regression."""
         self._task = dataset.task
+        self._raw_plane = tuple(dataset.feature_names) == ("x1", "x2")
+        self.lines_box.setEnabled(self._raw_plane)
         self.discretise_box.setEnabled(self._task not in (TASK_REGRESSION, TASK_MULTICLASS))
         drawable = dataset.info.input_dim in (1, 2) and dataset.points_train.ndim == 2
         if not drawable:
@@ -159,6 +183,26 @@ class BoundaryView(QWidget):
             self._show_image(values, frame.output_range, frame.extent)
         else:
             self._show_curve(values, frame.extent)
+        self._show_lines(frame)
+
+    def _show_lines(self, frame: Frame) -> None:
+        """The first layer's unit lines wᵀx + b = 0, across the plotted extent."""
+        weights = frame.weights.get(frame.first_layer) if frame.first_layer else None
+        wanted = self.lines_box.isChecked() and self._raw_plane and self._plane
+        rows = [] if weights is None or not wanted or weights.shape[1] != 2 else [
+            (w, float(b)) for w, b in zip(weights, frame.biases.get(
+                frame.first_layer, np.zeros(len(weights))), strict=True)]
+        while len(self.lines) < len(rows):
+            line = pg.PlotCurveItem(pen=pg.mkPen(QColor("#202124"), width=1.5,
+                                                 style=Qt.PenStyle.DashLine))
+            line.setZValue(5)
+            self.plot.addItem(line)
+            self.lines.append(line)
+        for index, line in enumerate(self.lines):
+            points = line_across(*rows[index], frame.extent) if index < len(rows) else None
+            line.setVisible(points is not None)
+            if points is not None:
+                line.setData(*points)
 
     def _values(self, frame: Frame) -> np.ndarray:
         """The output as drawn: thresholded to its range's ends when discretising."""
@@ -207,5 +251,5 @@ class BoundaryView(QWidget):
         self.test_scatter.setVisible(checked)
 
     @Slot(bool)
-    def _on_discretise_toggled(self, _checked: bool) -> None:
+    def _on_option_toggled(self, _checked: bool) -> None:
         self._redraw()
