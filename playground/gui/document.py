@@ -117,8 +117,8 @@ class Document(QObject):
         if self.project.weights is not None and self.spec.structure() != structure:
             self.project.weights = None
         after = _state(self.project)
-        if after["network"] == before["network"] and after["data"] == before["data"] \
-                and after["training"] == before["training"]:
+        if after["weights"] is before["weights"] and all(
+                after[key] == before[key] for key in ("network", "data", "training")):
             return result
         self.undo_stack.push(_StateCommand(self, text, before, after, merge_id))
         self._changed()
@@ -151,6 +151,18 @@ class Document(QObject):
         self.project.weights = weights
         self._weights_unsaved = True
         self.changed.emit()
+
+    def set_node_weights(self, node: str, weights: dict[str, Any], preview: dict[str, Any]
+                         ) -> None:
+        """Hand-set one node's arrays (an undoable edit); `preview` supplies every other
+        node's current weights when the project has none yet."""
+        def apply(project: Project) -> None:
+            merged = dict(project.weights if project.weights is not None else preview)
+            merged.update({f"{node}.{name}": value for name, value in weights.items()})
+            project.weights = merged
+
+        self.edit(f"Set the weights of {node}", apply)
+        self._weights_unsaved = True
 
     def restore(self, state: dict[str, Any]) -> None:
         self.project.network = NetworkSpec.from_dict(state["network"])

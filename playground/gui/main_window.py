@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, Slot
 from PySide6.QtGui import (
     QAction,
@@ -39,6 +40,7 @@ from playground.gui.icons import app_icon
 from playground.gui.panels.data_panel import DataPanel
 from playground.gui.panels.inspector import Inspector
 from playground.gui.panels.training_panel import TrainingPanel
+from playground.gui.panels.weights_dialog import WeightsDialog
 from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.curves import CurvesView
 from playground.gui.plots.gradients import GradientView
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.boundary.set_dataset(self.document.dataset)
         self.curves.set_task(self.document.dataset.task)
         self.palette_widget.kindActivated.connect(self._add_at_centre)
+        self.scene.nodeActivated.connect(self.edit_weights)
         self.scene.message.connect(self._show_message)
         self._watch(self.document)
         self.setWindowIcon(app_icon())
@@ -412,6 +415,24 @@ class MainWindow(QMainWindow):
     def _select_all(self) -> None:
         for node in self.scene.nodes.values():
             node.setSelected(True)
+
+    @Slot(str)
+    def edit_weights(self, node: str) -> None:
+        """Hand-set a Dense or Output node's weights and biases (double-click on the canvas)."""
+        self.controller.stop_training()  # training must not overwrite what is typed
+        weights = self.controller.preview_weights()
+        if weights is None or f"{node}.weight" not in weights or \
+                weights[f"{node}.weight"].ndim != 2:
+            self._show_message("Weights can be set by hand on valid networks, for Dense and "
+                               "Output layers; fix the network's problems first.")
+            return
+        dialog = self.weights_dialog(node, weights[f"{node}.weight"], weights.get(f"{node}.bias"))
+        if dialog.exec() == WeightsDialog.DialogCode.Accepted:
+            self.document.set_node_weights(node, dialog.values(), weights)
+
+    def weights_dialog(self, node: str, weights: np.ndarray, bias: np.ndarray | None
+                       ) -> WeightsDialog:
+        return WeightsDialog(node, weights, bias, self)
 
     @Slot(str)
     def _add_at_centre(self, kind: str) -> None:

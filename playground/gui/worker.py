@@ -130,6 +130,12 @@ class TrainingController(QObject):
             self.last_frame = make_frame(trainer)
             self.frameReady.emit(self.last_frame)
 
+    def preview_weights(self) -> dict | None:
+        """Every node's current weights (the seeded ones if untrained), or None if the
+        network cannot be built."""
+        trainer = self._make_trainer(quiet=True)
+        return trainer.weights() if trainer is not None else None
+
     # ---- internals -----------------------------------------------------------------------
     def _fingerprint(self) -> tuple:
         training = {k: v for k, v in self.document.project.training.to_dict().items()

@@ -201,6 +201,9 @@ class NodeItem(QGraphicsObject):
         self._preview.hide()
         self.setZValue(1)
 
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self.scene().nodeActivated.emit(self.layer_id)
+
     def unit_anchor(self, index: int, count: int, output: bool) -> QPointF:
         """Where the weight lines of unit `index` of `count` meet this node's side."""
         y = self.height * (index + 1) / (count + 1)
@@ -300,6 +303,9 @@ class EdgeItem(_Highlight, QGraphicsPathItem):
                             f"{float(np.abs(weights).mean()):.3f}, {share:.0%} positive "
                             "(blue +, orange −; thicker = larger)")
         self.update()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self.scene().nodeActivated.emit(self.target.layer_id)
 
     @property
     def key(self) -> tuple[str, str]:

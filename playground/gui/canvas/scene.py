@@ -72,6 +72,7 @@ class NetworkScene(QGraphicsScene):
     """Nodes and edges mirroring the document's spec; all edits go through the document."""
 
     message = Signal(str)
+    nodeActivated = Signal(str)  # a node, or the connection into it, was double-clicked
 
     def __init__(self, document: Document):
         super().__init__()
