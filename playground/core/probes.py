@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from playground.core.training.engine import TrainerBase
 
 GRID = 100  # decision-boundary resolution per axis
+LABELLED_POINTS = 16  # training sets this small get the network's output written by each point
 UNIT_STRIDE = 3  # a unit's picture keeps every third grid point per axis: 34 × 34
 
 _RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "step": (0.0, 1.0),
@@ -51,6 +52,8 @@ class Frame:
     # The Dense or Output node fed straight by the Input: with inputs (x₁, x₂) each of its
     # units draws the line wᵀx + b = 0 on the plane (the perceptron's hyperplane).
     first_layer: str | None = None
+    # For tiny training sets (the four XOR points): the network's output φ(v) at each point.
+    point_outputs: np.ndarray | None = None
 
 
 def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:
@@ -141,10 +144,17 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
     model = trainer.model
     first = next((n for n in model.order if model.sources[n] == [model.input_id]
                   and n in weights), None)
+    point_outputs = None
+    if output is not None and 0 < trainer.n_train <= LABELLED_POINTS:
+        with torch.no_grad():
+            was_training = model.training
+            model.eval()
+            point_outputs = model(trainer.x_train)[:, 0].cpu().numpy().astype(np.float32)
+            model.train(was_training)
     return Frame(trainer.snapshot(), tuple(trainer.history[history_from:]), epochs_per_second,
                  output,
                  trainer.dataset.extent, output_range(trainer.head, trainer.dataset), maps,
-                 ranges, weights, biases, first)
+                 ranges, weights, biases, first, point_outputs)
 
 
 @torch.no_grad()

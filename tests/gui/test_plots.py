@@ -370,3 +370,16 @@ def test_the_handset_xor_networks_hidden_lines_are_drawn(qtbot):
         np.testing.assert_allclose(xs + ys, offset)  # x₁ + x₂ − b = 0 with b = −1.5, −0.5
     view.lines_box.setChecked(False)
     assert not any(line.isVisible() for line in view.lines)
+
+
+def test_the_four_xor_points_show_the_networks_outputs(qtbot):
+    project = load_preset("xor-handset")
+    dataset = make_dataset(project.data)
+    run = make_trainer(project.network, dataset, project.training, project.weights)
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.set_dataset(dataset)
+    view.show_frame(make_frame(run))
+    labels = [(label.pos().x(), label.pos().y(), label.textItem.toPlainText())
+              for label in view.point_labels if label.isVisible()]
+    assert labels == [(0, 0, "0"), (0, 1, "1"), (1, 0, "1"), (1, 1, "0")]

@@ -67,6 +67,8 @@ class BoundaryView(QWidget):
         self.discretise_box.toggled.connect(self._on_option_toggled)
         self.lines_box.toggled.connect(self._on_option_toggled)
         self.lines: list[pg.PlotCurveItem] = []
+        self.point_labels: list[pg.TextItem] = []
+        self._points: np.ndarray | None = None
         self._raw_plane = False
 
     # ---- construction ---------------------------------------------------------------------
@@ -142,6 +144,7 @@ class BoundaryView(QWidget):
             return
         self._plane = dataset.info.input_dim == 2
         size = symbol_size(len(dataset.points_train) + len(dataset.points_test))
+        self._points = positions(dataset, dataset.points_train, dataset.y_train)
         self.train_scatter.setData(pos=positions(dataset, dataset.points_train, dataset.y_train),
                                    size=size, brush=self._paint.brushes(dataset, dataset.y_train))
         self.test_scatter.setData(pos=positions(dataset, dataset.points_test, dataset.y_test),
@@ -184,6 +187,25 @@ class BoundaryView(QWidget):
         else:
             self._show_curve(values, frame.extent)
         self._show_lines(frame)
+        self._label_points(frame)
+
+    def _label_points(self, frame: Frame) -> None:
+        """Write the network's output beside each point of a tiny training set."""
+        values = frame.point_outputs
+        wanted = values is not None and self._points is not None and \
+            len(values) == len(self._points)
+        count = len(values) if wanted else 0
+        while len(self.point_labels) < count:
+            label = pg.TextItem(anchor=(-0.15, 1.1), color=QColor("#202124"),
+                                fill=pg.mkBrush(255, 255, 255, 200))
+            label.setZValue(6)
+            self.plot.addItem(label)
+            self.point_labels.append(label)
+        for index, label in enumerate(self.point_labels):
+            label.setVisible(index < count)
+            if index < count:
+                label.setText(f"{float(values[index]):.3g}")
+                label.setPos(*self._points[index])
 
     def _show_lines(self, frame: Frame) -> None:
         """The first layer's unit lines wᵀx + b = 0, across the plotted extent."""
