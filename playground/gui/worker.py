@@ -19,7 +19,7 @@ from playground.core.graph import InvalidNetwork
 from playground.core.layers import SpecError
 from playground.core.probes import Frame, make_frame
 from playground.core.training.engine import TrainerBase
-from playground.core.training.perceptron import check_perceptron
+from playground.core.training.perceptron import PerceptronTrainer
 from playground.core.training.runtime import DeviceUnavailable
 from playground.core.training.session import FINISHED, LIVE_SETTINGS, Job, RemoteTrainer, Update
 from playground.core.training.snapshots import EpochRecord
@@ -147,13 +147,13 @@ class TrainingController(QObject):
 
     def _make_trainer(self, quiet: bool = False) -> TrainerBase | None:
         """A trainer without an optimiser in this process: for the first picture, and to
-        check that a job is sound. (Building an optimiser costs the window ~70 MB.)"""
+        check that a job is sound. (Building an optimiser costs the window ~70 MB.) The
+        perceptron rule's own trainer starts from w = 0, as the rule does."""
         project = self.document.project
+        rule = PerceptronTrainer if project.training.algorithm == "perceptron" else TrainerBase
         try:
-            if project.training.algorithm == "perceptron":
-                check_perceptron(project.network)
-            return TrainerBase(project.network, self.document.dataset, project.training,
-                               project.weights)
+            return rule(project.network, self.document.dataset, project.training,
+                        project.weights)
         except (InvalidNetwork, DataMismatch, SpecError, DeviceUnavailable) as err:
             if not quiet:
                 self.message.emit(f"Cannot train yet: {err}")

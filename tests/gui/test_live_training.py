@@ -155,3 +155,9 @@ def test_saving_while_training_saves_the_weights_reached_so_far(window, qtbot, t
     assert saved.weights is not None
     assert window.controller.state == RUNNING  # saving did not stop training
     window.controller.pause()
+
+
+def test_a_perceptron_project_is_previewed_from_zero_weights(window):
+    window.set_document(Document.untitled(load_preset("perceptron-separable")))
+    frame = window.controller.last_frame
+    assert not frame.weights["output_1"].any() and not frame.biases["output_1"].any()
