@@ -39,12 +39,12 @@ from playground.gui.gallery import PresetGallery, empty_project
 from playground.gui.icons import app_icon
 from playground.gui.panels.data_panel import DataPanel
 from playground.gui.panels.inspector import Inspector
-from playground.gui.panels.training_panel import TrainingPanel
+from playground.gui.panels.training_panel import TrainingPanel, play_look
 from playground.gui.panels.weights_dialog import WeightsDialog
 from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.curves import CurvesView
 from playground.gui.plots.gradients import GradientView
-from playground.gui.worker import RUNNING, TrainingController
+from playground.gui.worker import TrainingController
 
 FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from the canvas
 FILE_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
@@ -235,11 +235,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _training_state(self, state: str) -> None:
-        running = state == RUNNING
-        icon = QStyle.StandardPixmap.SP_MediaPause if running else \
-            QStyle.StandardPixmap.SP_MediaPlay
+        icon, text = play_look(state)
         self.play_action.setIcon(self.style().standardIcon(icon))
-        self.play_action.setText("Pause" if running else "Play")
+        self.play_action.setText(text)
 
     # ---- document ------------------------------------------------------------------------
     def _watch(self, document: Document) -> None:
@@ -271,8 +269,7 @@ class MainWindow(QMainWindow):
             self._shown_dataset = dataset
             self.boundary.set_dataset(dataset)
             self.curves.set_task(dataset.task)
-        if not self.controller.loaded:
-            self.controller.show_initial_frame()
+        self.controller.refresh_preview()
         self.setWindowTitle(f"{self.document.title}[*] — {APP_NAME}")
         self.setWindowModified(self.document.dirty)
         self.summary.setText(self.document.info.summary())

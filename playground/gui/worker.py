@@ -18,15 +18,23 @@ from playground.core.datafit import DataMismatch
 from playground.core.graph import InvalidNetwork
 from playground.core.layers import SpecError
 from playground.core.probes import Frame, make_frame
+from playground.core.training.config import LIVE_SETTINGS
 from playground.core.training.engine import TrainerBase
 from playground.core.training.perceptron import PerceptronTrainer
 from playground.core.training.runtime import DeviceUnavailable
-from playground.core.training.session import FINISHED, LIVE_SETTINGS, Job, RemoteTrainer, Update
+from playground.core.training.session import (
+    FINISHED,
+    PAUSED,
+    RUNNING,
+    Job,
+    RemoteTrainer,
+    Update,
+)
 from playground.core.training.snapshots import EpochRecord
 from playground.gui.document import Document, follow
 
 POLL_MS = 33  # about 30 frames a second
-IDLE, RUNNING, PAUSED = "idle", "running", "paused"
+IDLE = "idle"  # no run loaded; the other states are the training process's
 __all__ = ["FINISHED", "IDLE", "PAUSED", "RUNNING", "TrainingController"]
 
 
@@ -48,6 +56,7 @@ class TrainingController(QObject):
         self.loaded = False
         self._built_for: tuple | None = None
         self._live: dict[str, Any] = {}
+        self._previewed: tuple[tuple, object] | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
@@ -125,10 +134,26 @@ class TrainingController(QObject):
 
     def show_initial_frame(self) -> None:
         """Draw the untrained (or loaded) network once, without any training."""
+        self._previewed = self._preview_key()
         trainer = self._make_trainer(quiet=True)
         if trainer is not None:
             self.last_frame = make_frame(trainer)
             self.frameReady.emit(self.last_frame)
+
+    def refresh_preview(self) -> None:
+        """Redraw the preview if what it shows changed (moving a node or renaming it does
+        not, and would otherwise rebuild the model on every drag)."""
+        if self.loaded:
+            return
+        key, weights = self._previewed or ((), None)
+        now_key, now_weights = self._preview_key()
+        if self._previewed is None or key != now_key or weights is not now_weights:
+            self.show_initial_frame()
+
+    def _preview_key(self) -> tuple[tuple, object]:
+        """What the preview depends on, and the weights object it was drawn from."""
+        return ((*self._fingerprint(), self.document.project.training.to_dict()),
+                self.document.project.weights)
 
     def preview_weights(self) -> dict | None:
         """Every node's current weights (the seeded ones if untrained), or None if the

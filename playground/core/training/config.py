@@ -11,6 +11,9 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 REGULARIZATIONS = ("none", "l1", "l2")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 ALGORITHMS = ("backprop", "perceptron")
+# The settings that may change while a run goes on; the others need a fresh start.
+LIVE_SETTINGS = ("learning_rate", "regularization", "regularization_rate", "epochs",
+                 "grad_norm_threshold", "loss_change_threshold", "early_stopping_patience")
 
 _SCHEMA = (
     Param("learning_rate", float, 0.03, "the step size η", minimum=0.0, maximum=1e3),

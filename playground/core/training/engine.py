@@ -21,7 +21,7 @@ from playground.core.graph import require_valid
 from playground.core.heads import Head
 from playground.core.model import PlaygroundNet, UnitLayer, build_model
 from playground.core.spec import NetworkSpec
-from playground.core.training.config import TrainConfig
+from playground.core.training.config import LIVE_SETTINGS, TrainConfig
 from playground.core.training.runtime import configure_threads, resolve_device
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
@@ -137,10 +137,8 @@ class TrainerBase:
     def set_live(self, **changes: Any) -> None:
         """Change settings that may change mid-run: the learning rate, the penalty, and the
         stopping criteria."""
-        allowed = {"learning_rate", "regularization", "regularization_rate", "epochs",
-                   "grad_norm_threshold", "loss_change_threshold", "early_stopping_patience"}
-        if set(changes) - allowed:
-            raise ValueError(f"only {', '.join(sorted(allowed))} can change while training")
+        if set(changes) - set(LIVE_SETTINGS):
+            raise ValueError(f"only {', '.join(LIVE_SETTINGS)} can change while training")
         self.config = self.config.replace(**changes)
 
     # ---- evaluation -----------------------------------------------------------------------

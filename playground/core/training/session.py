@@ -28,8 +28,6 @@ from playground.core.training.config import TrainConfig
 
 RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
 FRAME_INTERVAL = 1 / 30  # the most frames a second the child makes
-LIVE_SETTINGS = ("learning_rate", "regularization", "regularization_rate", "epochs",
-                 "grad_norm_threshold", "loss_change_threshold", "early_stopping_patience")
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,13 @@ def _dice_icon(size: int = 32) -> QIcon:
     return QIcon(pixmap)
 
 
+def play_look(state: str) -> tuple[QStyle.StandardPixmap, str]:
+    """The Play/Pause control's icon and text for a training state."""
+    if state == RUNNING:
+        return QStyle.StandardPixmap.SP_MediaPause, "Pause"
+    return QStyle.StandardPixmap.SP_MediaPlay, "Play"
+
+
 class TrainingPanel(QWidget):
     """Runs the controller and edits the project's `TrainConfig` and the Output's loss."""
 
@@ -564,10 +571,9 @@ class TrainingPanel(QWidget):
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
         running = state == RUNNING
-        pixmap = QStyle.StandardPixmap.SP_MediaPause if running else \
-            QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(pixmap))
-        self.play_button.setText("Pause" if running else "Play")
+        icon, text = play_look(state)
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setText(text)
         self.play_button.setToolTip("Pause training" if running else
                                     "Train: run the epochs set below (again after a stop)")
         if state in (RUNNING, IDLE):  # a fresh start or a reset: earlier news is stale

@@ -26,6 +26,7 @@ from playground.gui.plots.points import (
 
 BAR_WIDTH = 14
 MIN_SIZE = 150
+MAX_UNIT_LINES = 4  # more lines than this hide the picture instead of explaining it
 NO_PICTURE = "No picture for this kind of input"
 
 
@@ -82,7 +83,8 @@ class BoundaryView(QWidget):
         self.lines_box = QCheckBox("Unit lines")
         self.lines_box.setChecked(True)
         self.lines_box.setToolTip("Each unit of the first layer divides the plane along its "
-                                  "line w₁x₁ + w₂x₂ + b = 0 (the perceptron's hyperplane)")
+                                  "line w₁x₁ + w₂x₂ + b = 0 (the perceptron's hyperplane); "
+                                  f"drawn for layers of up to {MAX_UNIT_LINES} units")
         self.caption = QLabel("● train   ○ test")
         self.note = QLabel(NO_PICTURE)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -211,6 +213,7 @@ class BoundaryView(QWidget):
         """The first layer's unit lines wᵀx + b = 0, across the plotted extent."""
         weights = frame.weights.get(frame.first_layer) if frame.first_layer else None
         wanted = self.lines_box.isChecked() and self._raw_plane and self._plane
+        wanted = wanted and weights is not None and len(weights) <= MAX_UNIT_LINES
         rows = [] if weights is None or not wanted or weights.shape[1] != 2 else [
             (w, float(b)) for w, b in zip(weights, frame.biases.get(
                 frame.first_layer, np.zeros(len(weights))), strict=True)]
