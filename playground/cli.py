@@ -3,7 +3,9 @@
     playground                       open the desktop app
     playground presets               list the presets
     playground train SOURCE [...]    train a project file or preset, write the results
+    playground train SOURCE --data FILE   ... on your own data (.csv, .npz, IDX, image folder)
     playground eval SOURCE           print the metrics of the current weights as JSON
+    playground export SOURCE --format F --out PATH   weights, ONNX, pt2, a script or CSV
 
 User errors exit with status 2 and one line on stderr beginning 'error:'.
 """
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
                        help="where to train (default: the project's setting)")
     train.add_argument("--out", type=Path, help="folder for the results (default: runs/NAME)")
+    _data_arguments(train)
     evaluate = sub.add_parser("eval", help="print metrics of the current weights as JSON")
     evaluate.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
     snapshot = sub.add_parser("snapshot", help="render the app with a project to a PNG")
@@ -49,7 +52,47 @@ def _parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--out", type=Path, required=True, help="the PNG file to write")
     snapshot.add_argument("--size", type=_size, default=(1400, 860), metavar="WxH",
                           help="window size in pixels (default 1400x860)")
+    export = sub.add_parser("export", help="export the model: weights, ONNX, torch.export, "
+                                           "a standalone script, or the history as CSV")
+    export.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
+    export.add_argument("--format", required=True, dest="fmt",
+                        choices=("state_dict", "onnx", "pt2", "script", "csv"),
+                        help="what to write")
+    export.add_argument("--out", type=Path, required=True, help="the file to write")
     return parser
+
+
+def _data_arguments(parser: argparse.ArgumentParser) -> None:
+    """--data FILE and how to read it: train on the user's own data."""
+    group = parser.add_argument_group("your own data")
+    group.add_argument("--data", type=Path, metavar="FILE",
+                       help="train on a .csv, .npz, IDX images file or image folder instead")
+    group.add_argument("--labels", type=Path, metavar="FILE",
+                       help="the IDX labels file that goes with --data images.idx")
+    group.add_argument("--label", metavar="COL",
+                       help="CSV: the label column, by name or number (default: the last)")
+    group.add_argument("--features", metavar="A,B",
+                       help="CSV: the feature columns (default: every other numeric column)")
+    group.add_argument("--task", choices=("auto", "binary", "multiclass", "regression"),
+                       help="CSV: what to predict (default: auto)")
+
+
+def _import_data(project: Project, args: argparse.Namespace) -> None:
+    """Swap the project's data for the file's, fitting the network's Input and Output."""
+    from playground.core.datasets.imports import detect_format, load_path
+
+    csv_options = {k: v for k, v in (("label", args.label), ("task", args.task)) if v}
+    if args.features:
+        csv_options["features"] = [f.strip() for f in args.features.split(",")]
+    if args.data is None:
+        if csv_options or args.labels:
+            raise UserError("--label, --features, --task and --labels need --data FILE")
+        return
+    if csv_options and detect_format(args.data) != "csv":
+        raise UserError("--label, --features and --task apply to CSV files only")
+    imported = load_path(args.data, labels=args.labels, **csv_options)
+    for change in project.import_data(imported):
+        print(f"note: {change}", file=sys.stderr)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -66,6 +109,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     """Every exception type that means 'bad input', from the core's modules."""
     from playground.core.datafit import DataMismatch
     from playground.core.datasets import DataConfigError
+    from playground.core.datasets.imported import DataImportError
+    from playground.core.export import ExportError
     from playground.core.graph import InvalidNetwork
     from playground.core.layers import SpecError
     from playground.core.project import ProjectError
@@ -73,7 +118,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from playground.core.training.runtime import DeviceUnavailable
 
     return (UserError, DataConfigError, InvalidNetwork, SpecError, ProjectError,
-            TrainConfigError, DataMismatch, DeviceUnavailable)
+            TrainConfigError, DataMismatch, DeviceUnavailable, DataImportError,
+            ExportError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return gui_main()
     try:
-        commands = {"presets": _presets, "train": _train, "eval": _eval, "snapshot": _snapshot}
+        commands = {"presets": _presets, "train": _train, "eval": _eval, "snapshot": _snapshot,
+                    "export": _export}
         return commands[args.command](args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -113,16 +160,16 @@ def _load(source: str) -> Project:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from playground.core.datasets import make_dataset
     from playground.core.project import SUFFIX, save_project
     from playground.core.training.factory import make_trainer
 
     project = _load(args.source)
+    _import_data(project, args)
     changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
                                  ("device", args.device)) if v is not None}
     project.training = project.training.replace(**changes)
     out = args.out or Path("runs") / Path(args.source).stem
-    trainer = make_trainer(project.network, make_dataset(project.data), project.training,
+    trainer = make_trainer(project.network, project.dataset(), project.training,
                            project.weights)
     progress = Progress(sys.stderr, project.training.epochs)
     for snapshot in trainer.run():
@@ -151,14 +198,13 @@ def _summary(title: str, metrics: dict[str, Any], path: Path) -> str:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from playground.core.datasets import make_dataset
     from playground.core.training.factory import make_trainer
 
     project = _load(args.source)
     if project.weights is None:
         print("note: the project has no trained weights; these are the seeded initial ones",
               file=sys.stderr)
-    trainer = make_trainer(project.network, make_dataset(project.data), project.training,
+    trainer = make_trainer(project.network, project.dataset(), project.training,
                            project.weights)
     print(json.dumps(trainer.metrics(), indent=2))
     return 0
@@ -173,6 +219,14 @@ def _snapshot(args: argparse.Namespace) -> int:
     except OSError as err:
         raise UserError(str(err)) from None
     print(f"Wrote {path} ({args.size[0]}x{args.size[1]})")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from playground.core.export import export
+
+    project = _load(args.source)
+    print(export(project, args.fmt, args.out).message)
     return 0
 
 

@@ -20,10 +20,12 @@ def check_fit(spec: NetworkSpec, dataset: Dataset) -> None:
     out = spec.of_kind("Output")[0]
     shape = tuple(dataset.x_train.shape[1:])
     if tuple(inp.params["shape"]) != shape:
+        features = f" (features: {', '.join(dataset.feature_names)})" \
+            if dataset.feature_names else ""
         raise DataMismatch(
             f"{inp.name} takes shape {list(inp.params['shape'])} but the data set "
-            f"'{dataset.info.name}' gives {list(shape)} (features: "
-            f"{', '.join(dataset.feature_names)}); set the Input shape to {list(shape)}"
+            f"'{dataset.info.name}' gives {list(shape)}{features}; set the Input shape to "
+            f"{list(shape)}"
         )
     if out.params["task"] != dataset.task:
         raise DataMismatch(

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playground.core.project import Project, ProjectError, load_project
+from playground.core.resources import resource_dir
 
-PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
+PRESET_DIR = resource_dir() / "presets"
 
 # The order of the course: §1 linear models and the perceptron, §2 feed-forward networks and
 # backpropagation on TensorFlow Playground's problems, §3 activations and vanishing
-# gradients, §4 XOR by hand and universal approximation.
+# gradients, §4 XOR by hand and universal approximation, §5 autoencoders, §6 convolutional
+# networks, §7 recurrent networks and the LSTM.
 LECTURE_ORDER = (
     "reg-plane",
     "perceptron-separable",
@@ -26,6 +28,13 @@ LECTURE_ORDER = (
     "deep-relu",
     "xor-handset",
     "sine-fit",
+    "autoencoder-line",
+    "digits-autoencoder",
+    "bars-cnn",
+    "digits-cnn",
+    "sine-rnn",
+    "parity-rnn",
+    "parity-lstm",
 )
 
 

@@ -12,13 +12,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from playground.core.datasets import Dataset
+from playground.core.datasets import KIND_LINE, KIND_PLANE, Dataset
 from playground.core.heads import Head
+from playground.core.health import FieldHistogram, field_histograms
+from playground.core.image_probes import ImageProbe, image_probe
+from playground.core.latent_probes import LatentProbe, latent_probe
 from playground.core.model import PlaygroundNet, UnitLayer
+from playground.core.sequence_probes import SequenceProbe, sequence_probe
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
 if TYPE_CHECKING:
     from playground.core.training.engine import TrainerBase
+    from playground.core.training.perceptron import PerceptronUpdate
 
 GRID = 100  # decision-boundary resolution per axis
 LABELLED_POINTS = 16  # training sets this small get the network's output written by each point
@@ -54,6 +59,19 @@ class Frame:
     first_layer: str | None = None
     # For tiny training sets (the four XOR points): the network's output φ(v) at each point.
     point_outputs: np.ndarray | None = None
+    # The perceptron rule's latest visit of a sample (None under backprop).
+    perceptron: PerceptronUpdate | None = None
+    # Universal approximation (Input → one Dense → linear Output, 1-D data): each hidden
+    # unit's αᵢφ(wᵢx + bᵢ) over the grid, (units, GRID), and the output bias b.
+    contributions: np.ndarray | None = None
+    contribution_bias: float = 0.0
+    # Each hidden Dense layer's local fields v over the training set, as a histogram.
+    histograms: dict[str, FieldHistogram] = field(default_factory=dict)
+    # What the probes found where they apply, for the test sample chosen in the window:
+    # feature maps (images), states over time (recurrent), codes (autoencoders).
+    image: ImageProbe | None = None
+    sequence: SequenceProbe | None = None
+    latent: LatentProbe | None = None
 
 
 def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:
@@ -76,9 +94,9 @@ def activation_range(name: str) -> tuple[float, float] | None:
 def pictures(model: PlaygroundNet, head: Head, dataset: Dataset, device: torch.device
              ) -> tuple[np.ndarray | None, dict[str, np.ndarray], dict[str, tuple[float, float]]]:
     """The output over the plotting domain and each hidden Dense node's unit maps."""
-    if dataset.info.input_dim not in (1, 2) or dataset.x_train.ndim != 2:
+    if not dataset.plottable:
         return None, {}, {}
-    plane = dataset.info.input_dim == 2
+    plane = dataset.kind == KIND_PLANE
     was_training = model.training
     model.eval()
     try:
@@ -131,12 +149,18 @@ def dense_weights(model: PlaygroundNet) -> tuple[dict[str, np.ndarray], dict[str
     return weights, biases
 
 
+def _extent(dataset: Dataset) -> tuple[float, float, float, float]:
+    """The data's plotting domain; a unit square for data with none (images, sequences)."""
+    return dataset.extent if dataset.plottable else (0.0, 1.0, 0.0, 1.0)
+
+
 def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
-               history_from: int = 0) -> Frame:
+               history_from: int = 0, sample: int | np.ndarray = 0) -> Frame:
     """Everything the live views need about the trainer's current state.
 
     `history_from` leaves out the records before it (a receiver that has them already
-    appends the rest).
+    appends the rest). `sample` is the test sample (an index, or an image such as a
+    drawing) that the image and sequence probes look at.
     """
     output, maps, ranges = pictures(trainer.model, trainer.head, trainer.dataset,
                                     trainer.device)
@@ -151,10 +175,24 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
             model.eval()
             point_outputs = model(trainer.x_train)[:, 0].cpu().numpy().astype(np.float32)
             model.train(was_training)
+    contributions, contribution_bias = _contributions(model, trainer.dataset)
     return Frame(trainer.snapshot(), tuple(trainer.history[history_from:]), epochs_per_second,
                  output,
-                 trainer.dataset.extent, output_range(trainer.head, trainer.dataset), maps,
-                 ranges, weights, biases, first, point_outputs)
+                 _extent(trainer.dataset), output_range(trainer.head, trainer.dataset), maps,
+                 ranges, weights, biases, first, point_outputs,
+                 perceptron=getattr(trainer, "last_update", None), contributions=contributions,
+                 contribution_bias=contribution_bias,
+                 histograms=field_histograms(model, trainer.x_train),
+                 image=image_probe(trainer, sample),
+                 sequence=sequence_probe(trainer, sample), latent=latent_probe(trainer))
+
+
+def _contributions(model: PlaygroundNet, dataset: Dataset) -> tuple[np.ndarray | None, float]:
+    """`unit_contributions` where the network has that shape, else (None, 0)."""
+    try:
+        return unit_contributions(model, dataset)
+    except ValueError:
+        return None, 0.0
 
 
 @torch.no_grad()
@@ -167,7 +205,7 @@ def unit_contributions(model: PlaygroundNet, dataset: Dataset) -> tuple[np.ndarr
     """
     hidden = [n for n in model.order if n != model.output_id]
     out = model.nodes[model.output_id]
-    shape_ok = dataset.info.input_dim == 1 and len(hidden) == 1 and model._chain is not None
+    shape_ok = dataset.kind == KIND_LINE and len(hidden) == 1 and model._chain is not None
     if not (shape_ok and out.act.name == "linear" and out.transform.out_features == 1
             and isinstance(model.nodes[hidden[0]], UnitLayer)):
         raise ValueError("unit contributions need Input → one Dense layer → a linear Output "

@@ -1,7 +1,8 @@
 """Project files: architecture, data and training settings, and trained weights, in one file.
 
-A `.playground` file is a zip holding `project.json` (readable, versioned) and, once trained,
-`weights.safetensors` (plain arrays, no pickle). A `.json` project holds the same JSON with
+A `.playground` file is a zip holding `project.json` (readable, versioned), once trained
+`weights.safetensors` (plain arrays, no pickle) and, with imported data, `data.npz` (read
+with `allow_pickle=False`). A `.json` project holds the same JSON with
 any weights inline as nested lists, which is how presets are shipped. Writing is atomic: a
 temporary file is renamed over the target only when complete.
 """
@@ -24,17 +25,22 @@ from safetensors import SafetensorError
 from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
-from playground.core.datasets import DataConfig, DataConfigError
+from playground.core.datafit import fit_to_data
+from playground.core.datasets import DataConfig, DataConfigError, Dataset, make_dataset
+from playground.core.datasets.base import MAX_SAMPLES
+from playground.core.datasets.imported import IMPORTED, DataImportError, ImportedData
 from playground.core.graph import analyse
 from playground.core.layers import SpecError
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfig, TrainConfigError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added imported data; projects without any are still written as 1
+_PLAIN_VERSION = 1
 SUFFIX = ".playground"
 MAX_JSON_BYTES = 64 * 1024 * 1024
 _JSON_NAME = "project.json"
 _WEIGHTS_NAME = "weights.safetensors"
+_DATA_NAME = "data.npz"
 
 
 class ProjectError(ValueError):
@@ -53,11 +59,30 @@ class Project:
     hint: str = ""
     weights: dict[str, np.ndarray] | None = None
     metrics: dict[str, Any] | None = None
+    imported: ImportedData | None = None
+
+    def dataset(self) -> Dataset:
+        """The data set the project trains on (its imported data, if it uses them)."""
+        return make_dataset(self.data, self.imported)
+
+    def import_data(self, imported: ImportedData) -> list[str]:
+        """Train on `imported` from now on (same split and seed) and fit the network's Input
+        and Output to it; trained weights that no longer fit are dropped. Returns what
+        changed, in words."""
+        self.imported = imported
+        self.data = DataConfig(name=IMPORTED, n_samples=min(imported.n_samples, MAX_SAMPLES),
+                               train_fraction=self.data.train_fraction, seed=self.data.seed)
+        changes = fit_to_data(self.network, self.dataset())
+        if changes:
+            self.weights = None
+        if imported.n_samples > MAX_SAMPLES:
+            changes.append(f"Using {MAX_SAMPLES:,} of the {imported.n_samples:,} samples")
+        return changes
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON part (weights are stored beside it)."""
+        """The JSON part (weights and imported arrays are stored beside it)."""
         data: dict[str, Any] = {
-            "format_version": FORMAT_VERSION,
+            "format_version": FORMAT_VERSION if self.imported else _PLAIN_VERSION,
             "title": self.title,
             "description": self.description,
         }
@@ -70,16 +95,20 @@ class Project:
         }
         if self.metrics:
             data["metrics"] = self.metrics
+        if self.imported is not None:
+            data["imported"] = self.imported.to_dict()
         return data
 
     @classmethod
-    def from_dict(cls, data: Any, weights: dict[str, np.ndarray] | None = None) -> Project:
-        """Check and read project JSON; raises ProjectError naming the faulty part."""
+    def from_dict(cls, data: Any, weights: dict[str, np.ndarray] | None = None,
+                  arrays: dict[str, np.ndarray] | None = None) -> Project:
+        """Check and read project JSON (with the imported `arrays` x and y, if any); raises
+        ProjectError naming the faulty part."""
         if not isinstance(data, dict):
             raise ProjectError("the project must be a JSON object")
         _check_version(data.get("format_version"))
         known = {"format_version", "title", "description", "hint", "network", "data",
-                 "training", "metrics", "weights"}
+                 "training", "metrics", "weights", "imported"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ProjectError(f"unknown entries {unknown}; was the file edited by hand?")
@@ -100,7 +129,11 @@ class Project:
             built["network"], built["data"], built["training"],
             title=_text(data, "title", "Untitled"), description=_text(data, "description"),
             hint=_text(data, "hint"), metrics=data.get("metrics"),
+            imported=_imported(data.get("imported"), arrays),
         )
+        if project.data.name == IMPORTED and project.imported is None:
+            raise ProjectError("the project uses imported data but the file holds none; "
+                               "import the data file again")
         if weights is not None:
             project.weights = _checked_weights(project.network, weights)
         return project
@@ -121,6 +154,19 @@ def _check_version(version: Any) -> None:
     if version > FORMAT_VERSION:
         raise ProjectError(f"the file was saved by a newer playground (format {version}; this "
                            f"version reads up to {FORMAT_VERSION}): update the app to open it")
+
+
+def _imported(data: Any, arrays: dict[str, np.ndarray] | None) -> ImportedData | None:
+    """The imported data set from its description and the arrays stored beside it."""
+    if data is None:
+        return None
+    if arrays is None or not {"x", "y"} <= set(arrays):
+        raise ProjectError(f"the imported data's arrays are missing (they are kept in "
+                           f"{_DATA_NAME} inside a {SUFFIX} file)")
+    try:
+        return ImportedData.from_dict(data, arrays["x"], arrays["y"])
+    except DataImportError as err:
+        raise ProjectError(f"imported data: {err}") from None
 
 
 def _inline_weights(data: Any) -> dict[str, np.ndarray]:
@@ -158,6 +204,9 @@ def save_project(project: Project, path: str | Path) -> Path:
     """Write the project atomically; `.json` writes plain JSON, anything else the zip format."""
     path = Path(path)
     if path.suffix.lower() == ".json":
+        if project.imported is not None:
+            raise ProjectError(f"cannot write {path.name}: a project with imported data is "
+                               f"saved as a {SUFFIX} file")
         payload = _json_bytes(project, inline_weights=True)
     else:
         payload = _zip_bytes(project)
@@ -206,6 +255,10 @@ def _zip_bytes(project: Project) -> bytes:
         if project.weights:
             arrays = {k: np.ascontiguousarray(v) for k, v in project.weights.items()}
             archive.writestr(_WEIGHTS_NAME, save_safetensors(arrays))
+        if project.imported is not None:
+            data = io.BytesIO()
+            np.savez_compressed(data, x=project.imported.x, y=project.imported.y)
+            archive.writestr(_DATA_NAME, data.getvalue())
     return buffer.getvalue()
 
 
@@ -255,9 +308,19 @@ def _load_zip(raw: bytes) -> Project:
             weights = None
             if _WEIGHTS_NAME in names:
                 weights = load_safetensors(archive.read(_WEIGHTS_NAME))
+            arrays = _read_arrays(archive.read(_DATA_NAME)) if _DATA_NAME in names else None
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error):
         raise ProjectError("the file is damaged or incomplete (not a complete zip archive)") \
             from None
     except SafetensorError as err:
         raise ProjectError(f"the stored weights are damaged: {err}") from None
-    return Project.from_dict(data, weights)
+    return Project.from_dict(data, weights, arrays)
+
+
+def _read_arrays(raw: bytes) -> dict[str, np.ndarray]:
+    """The imported arrays; nothing in them is ever unpickled."""
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (ValueError, OSError) as err:
+        raise ProjectError(f"the imported data ({_DATA_NAME}) are damaged: {err}") from None

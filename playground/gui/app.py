@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from playground.gui.main_window import MainWindow
 
 ORGANIZATION = "nn-playground"
 APPLICATION = "playground"
+# Set to 1 to time start-up: the app quits, printing nothing, as soon as the window is shown
+# and the training process answers (packaging/README.md shows how it is used).
+EXIT_AFTER_START = "PLAYGROUND_EXIT_AFTER_START"
 
 
 def has_display() -> bool:
@@ -48,4 +56,15 @@ def main() -> int:
     window = MainWindow(QSettings())
     window.show()
     window.controller.warm_up()  # import torch in the training process while the user looks
+    if os.environ.get(EXIT_AFTER_START) == "1":
+        QTimer.singleShot(0, partial(_quit_when_warm, window))
     return app.exec()
+
+
+def _quit_when_warm(window: MainWindow) -> None:
+    """Wait until the training process answers, then quit (with status 1 if it died)."""
+    remote = window.controller.remote
+    remote.unload()
+    alive = remote.alive
+    window.close()
+    QApplication.exit(0 if alive else 1)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from playground.core.datafit import fit_to_data
 from playground.core.datasets import DataConfig, Dataset, make_dataset
+from playground.core.datasets.imported import ImportedData
 from playground.core.graph import GraphInfo, analyse
 from playground.core.layers import SpecError
 from playground.core.project import Project, load_project, save_project
@@ -24,7 +25,8 @@ from playground.core.spec import NetworkSpec
 def _state(project: Project) -> dict[str, Any]:
     """What an undo step restores: network, data and training settings, weights."""
     return {"network": project.network.to_dict(), "data": project.data,
-            "training": project.training, "weights": project.weights}
+            "training": project.training, "weights": project.weights,
+            "imported": project.imported}
 
 
 class _StateCommand(QUndoCommand):
@@ -71,7 +73,7 @@ class Document(QObject):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._info: GraphInfo | None = None
         self._weights_unsaved = False
-        self._dataset: tuple[DataConfig, Dataset] | None = None
+        self._dataset: tuple[DataConfig, ImportedData | None, Dataset] | None = None
 
     # ---- derived state, cached ------------------------------------------------------------
     @property
@@ -86,9 +88,10 @@ class Document(QObject):
 
     @property
     def dataset(self) -> Dataset:
-        if self._dataset is None or self._dataset[0] != self.project.data:
-            self._dataset = (self.project.data, make_dataset(self.project.data))
-        return self._dataset[1]
+        data, imported = self.project.data, self.project.imported
+        if self._dataset is None or self._dataset[:2] != (data, imported):
+            self._dataset = (data, imported, make_dataset(data, imported))
+        return self._dataset[2]
 
     @property
     def dirty(self) -> bool:
@@ -117,7 +120,7 @@ class Document(QObject):
         if self.project.weights is not None and self.spec.structure() != structure:
             self.project.weights = None
         after = _state(self.project)
-        if after["weights"] is before["weights"] and all(
+        if all(after[key] is before[key] for key in ("weights", "imported")) and all(
                 after[key] == before[key] for key in ("network", "data", "training")):
             return result
         self.undo_stack.push(_StateCommand(self, text, before, after, merge_id))
@@ -131,14 +134,19 @@ class Document(QObject):
 
     def set_data(self, config: DataConfig) -> list[str]:
         """Change the data settings and fit the network's Input and Output to the new data."""
-        dataset = make_dataset(config)
+        dataset = make_dataset(config, self.project.imported)
 
         def apply(project: Project) -> list[str]:
             project.data = config
             return fit_to_data(project.network, dataset)
 
-        self._dataset = (config, dataset)
+        self._dataset = (config, self.project.imported, dataset)
         return self.edit("Change data", apply)  # type: ignore[return-value]
+
+    def import_data(self, imported: ImportedData) -> list[str]:
+        """Make `imported` the project's data (one undo step) and fit the network to it."""
+        return self.edit(f"Import {imported.source}",  # type: ignore[return-value]
+                         lambda project: project.import_data(imported))
 
     def set_training(self, **changes: Any) -> None:
         self.edit("Change training settings",
@@ -169,6 +177,7 @@ class Document(QObject):
         self.project.data = state["data"]
         self.project.training = state["training"]
         self.project.weights = state["weights"]
+        self.project.imported = state["imported"]
         self._changed()
 
     def _changed(self) -> None:

@@ -37,13 +37,20 @@ from playground.gui.canvas.view import NetworkView
 from playground.gui.document import Document
 from playground.gui.gallery import PresetGallery, empty_project
 from playground.gui.icons import app_icon
+from playground.gui.panels.backprop_inspector import BackpropInspector
 from playground.gui.panels.data_panel import DataPanel
+from playground.gui.panels.export_dialog import Exporter
+from playground.gui.panels.import_dialog import DataImporter, data_paths
 from playground.gui.panels.inspector import Inspector
 from playground.gui.panels.training_panel import TrainingPanel, play_look
 from playground.gui.panels.weights_dialog import WeightsDialog
+from playground.gui.plots.activations import ActivationView
+from playground.gui.plots.approximation import ApproximationView
 from playground.gui.plots.boundary import BoundaryView
-from playground.gui.plots.curves import CurvesView
+from playground.gui.plots.curves import CurvesView, describe_run
+from playground.gui.plots.deep_docks import DeepDocks
 from playground.gui.plots.gradients import GradientView
+from playground.gui.plots.perceptron import PerceptronView
 from playground.gui.worker import TrainingController
 
 FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from the canvas
@@ -74,7 +81,11 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.document, self.controller)
         self.boundary = BoundaryView()
         self.curves = CurvesView()
+        self.curves.run_label = lambda: describe_run(self.document.project)
         self.gradients = GradientView()
+        self.activations = ActivationView()
+        self.perceptron_view = PerceptronView()
+        self.approximation = ApproximationView(self.document)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         layers = self._dock("Layers", self.palette_widget, left)
         data = self._dock("Data", self.data_panel, left)
@@ -85,6 +96,18 @@ class MainWindow(QMainWindow):
         curves = self._dock("Curves", self.curves, right, scroll=False)
         gradients = self._dock("Gradients", self.gradients, right, scroll=False)
         self.tabifyDockWidget(curves, gradients)
+        self.tabifyDockWidget(gradients, self._dock("Activations", self.activations, right,
+                                                    scroll=False))
+        self.perceptron_dock = self._dock("Perceptron", self.perceptron_view, right,
+                                          scroll=False)
+        self.approximation_dock = self._dock("Approximation", self.approximation, right,
+                                             scroll=False)
+        # Below the Output (with the Curves), so that both show at once.
+        self.tabifyDockWidget(curves, self.perceptron_dock)
+        self.tabifyDockWidget(curves, self.approximation_dock)
+        self.deep = DeepDocks(self, self.controller, output, self._dock)
+        self._lesson_applies: dict[QDockWidget, bool] = {}
+        output.raise_()
         curves.raise_()
         inspector.raise_()
         # Children are deleted in the order they were added: the scene goes after the panels
@@ -98,6 +121,9 @@ class MainWindow(QMainWindow):
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
         self.recent_menu = None
+        self.importer = DataImporter(self)
+        self.exporter = Exporter(self, lambda: _file_stem(self.document))
+        self.data_panel.importRequested.connect(self.importer.choose_file)
         self._build_menus()
         self._build_toolbar()
         self.controller.frameReady.connect(self._show_frame)
@@ -155,6 +181,24 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        self.import_action = self._action(
+            "&Import Data…", self.importer.choose_file, "Ctrl+I",
+            "Use your own data: a CSV table, an .npz file or MNIST-format IDX files")
+        file_menu.addActions([self.import_action, self._action(
+            "Import Image &Folder…", self.importer.choose_folder, None,
+            "Use a folder of images with one sub-folder per class")])
+        file_menu.addSeparator()
+        self.export_action = self._action(
+            "&Export…", self.exporter.open_dialog, "Ctrl+E",
+            "Export the model (weights, ONNX, torch.export, a standalone script) or the "
+            "training history (CSV)")
+        file_menu.addAction(self.export_action)
+        plots = file_menu.addMenu("Export &Plot")
+        for which, title in (("output", "&Output View…"), ("curves", "&Curves…")):
+            plots.addAction(self._action(title, lambda _=False, w=which:
+                                         self.exporter.export_plot(w),
+                                         tip=f"Save the {title[1:-1]} as a PNG or SVG file"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -214,7 +258,11 @@ class MainWindow(QMainWindow):
         self.reset_action = self._action("Reset", self.controller.reset, "Ctrl+R",
                                          "Re-initialise the weights with the seed")
         self.reset_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
-        bar.addActions([self.play_action, self.step_action, self.reset_action])
+        self.backprop_action = self._action("Backprop step…", self.inspect_backprop, None,
+                                            "Follow one training sample through one "
+                                            "backpropagation update, number by number")
+        bar.addActions([self.play_action, self.step_action, self.reset_action,
+                        self.backprop_action])
         self.progress = QLabel()
         self.progress.setContentsMargins(12, 0, 12, 0)
         bar.addWidget(self.progress)
@@ -225,6 +273,10 @@ class MainWindow(QMainWindow):
         self.boundary.show_frame(frame)
         self.curves.show_history(frame.history, frame.snapshot.record)
         self.gradients.show_frame(frame)
+        self.activations.show_frame(frame)
+        self.perceptron_view.show_frame(frame)
+        self.approximation.show_frame(frame)
+        self.deep.show_frame(frame)
         r = frame.snapshot.record
         text = f"epoch {r.epoch:,} · step {r.step:,} · train loss {r.train_loss:.4f}"
         if r.test_loss is not None:
@@ -256,6 +308,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_document(document)
         self.data_panel.set_document(document)
         self.training_panel.set_document(document)
+        self.approximation.set_document(document)
         self.controller.set_document(document)
         self._watch(document)
         old.deleteLater()
@@ -268,11 +321,31 @@ class MainWindow(QMainWindow):
         if dataset is not self._shown_dataset:
             self._shown_dataset = dataset
             self.boundary.set_dataset(dataset)
+            self.perceptron_view.set_dataset(dataset)
+            self.approximation.set_dataset(dataset)
             self.curves.set_task(dataset.task)
+        self._follow_lesson_views()
+        self.deep.follow(self.document.spec, dataset)
         self.controller.refresh_preview()
         self.setWindowTitle(f"{self.document.title}[*] — {APP_NAME}")
         self.setWindowModified(self.document.dirty)
         self.summary.setText(self.document.info.summary())
+
+    def _follow_lesson_views(self) -> None:
+        """Show and bring forward the Perceptron or Approximation tab when the project
+        becomes one it explains, hide it when it no longer does (only on such a change, so
+        that the user's own choices stand in between)."""
+        applies = {
+            self.perceptron_dock: self.document.project.training.algorithm == "perceptron",
+            self.approximation_dock: self.approximation.hidden_node() is not None
+            and self.document.dataset.input_dim == 1,
+        }
+        for dock, now in applies.items():
+            if now != self._lesson_applies.get(dock):
+                self._lesson_applies[dock] = now
+                dock.setVisible(now)
+                if now:
+                    dock.raise_()
 
     @Slot(str)
     def _show_message(self, text: str) -> None:
@@ -431,6 +504,15 @@ class MainWindow(QMainWindow):
                        ) -> WeightsDialog:
         return WeightsDialog(node, weights, bias, self)
 
+    @Slot()
+    def inspect_backprop(self) -> None:
+        """Open the backprop inspector on the current weights (training stops first)."""
+        self.controller.stop_training()
+        self.backprop_inspector().exec()
+
+    def backprop_inspector(self) -> BackpropInspector:
+        return BackpropInspector(self.document, self)
+
     @Slot(str)
     def _add_at_centre(self, kind: str) -> None:
         self.scene.add_layer(kind, self.view.mapToScene(self.view.viewport().rect().center()))
@@ -464,14 +546,17 @@ class MainWindow(QMainWindow):
         self.view.fit()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if _project_url(event.mimeData()) is not None:
+        if _project_url(event.mimeData()) is not None or data_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        path = _project_url(event.mimeData())
-        if path is not None:
+        path, data = _project_url(event.mimeData()), data_paths(event.mimeData())
+        if path is not None or data:
             event.acceptProposedAction()
+        if path is not None:
             self.open_path(path)
+        elif data:
+            self.importer.import_paths(data)
 
 
 def _project_url(mime: QMimeData) -> Path | None:

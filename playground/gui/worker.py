@@ -12,6 +12,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from playground.core.datafit import DataMismatch
@@ -57,6 +58,7 @@ class TrainingController(QObject):
         self._built_for: tuple | None = None
         self._live: dict[str, Any] = {}
         self._previewed: tuple[tuple, object] | None = None
+        self.probe_sample: int | np.ndarray = 0  # what the image and sequence views look at
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
@@ -104,6 +106,15 @@ class TrainingController(QObject):
         self.document.set_weights(None)
         self.show_initial_frame()
 
+    def set_probe_sample(self, sample: int | np.ndarray, redraw: bool = True) -> None:
+        """Choose the test sample (an index, or an image such as a drawing) whose feature
+        maps or hidden states the views show; `redraw` remakes the preview when idle."""
+        self.probe_sample = sample
+        if self.loaded:
+            self._send("probe", sample)
+        elif redraw:
+            self.show_initial_frame()
+
     def sync_weights(self, timeout: float = 30.0) -> None:
         """Bring the weights reached so far into the document (for Save while training)."""
         if not self.loaded or self.remote is None or self.state != RUNNING:
@@ -137,7 +148,7 @@ class TrainingController(QObject):
         self._previewed = self._preview_key()
         trainer = self._make_trainer(quiet=True)
         if trainer is not None:
-            self.last_frame = make_frame(trainer)
+            self.last_frame = make_frame(trainer, sample=self.probe_sample)
             self.frameReady.emit(self.last_frame)
 
     def refresh_preview(self) -> None:
@@ -163,9 +174,10 @@ class TrainingController(QObject):
 
     # ---- internals -----------------------------------------------------------------------
     def _fingerprint(self) -> tuple:
-        training = {k: v for k, v in self.document.project.training.to_dict().items()
+        project = self.document.project
+        training = {k: v for k, v in project.training.to_dict().items()
                     if k not in LIVE_SETTINGS}
-        return (self.document.spec.structure(), self.document.project.data, training)
+        return (self.document.spec.structure(), project.data, project.imported, training)
 
     def _live_settings(self) -> dict[str, Any]:
         return {k: getattr(self.document.project.training, k) for k in LIVE_SETTINGS}
@@ -193,6 +205,8 @@ class TrainingController(QObject):
         project = self.document.project
         self._send("load", Job(project.network.to_dict(), self.document.dataset,
                                project.training, project.weights))
+        if not isinstance(self.probe_sample, int) or self.probe_sample:
+            self._send("probe", self.probe_sample)
         self.history = []
         self.loaded = True
         self._built_for, self._live = self._fingerprint(), self._live_settings()

@@ -19,6 +19,7 @@ from playground.core.datasets import (
 )
 
 ARRAYS = ("points_train", "points_test", "x_train", "x_test", "y_train", "y_test")
+DRAWN = [name for name, info in DATASETS.items() if info.kind in ("plane", "line")]
 
 
 def build(name: str = "circle", **kwargs: object) -> Dataset:
@@ -33,20 +34,22 @@ def all_points(data: Dataset) -> tuple[np.ndarray, np.ndarray]:
 
 # ---- registry and shapes ---------------------------------------------------------------------
 def test_registry_order_and_infos() -> None:
-    assert list(DATASETS)[:4] == ["circle", "xor", "gauss", "spiral"]
-    assert list(DATASETS)[-3:] == ["sine", "abs", "step"]
-    for name, info in DATASETS.items():
+    assert DRAWN[:4] == ["circle", "xor", "gauss", "spiral"]
+    assert DRAWN[-3:] == ["sine", "abs", "step"]
+    for name in DRAWN:
+        info = DATASETS[name]
         assert info.name == name and info.title and info.description
         assert info.task in (TASK_BINARY, TASK_MULTICLASS, TASK_REGRESSION)
         assert info.n_classes == {TASK_BINARY: 2, TASK_MULTICLASS: 3, TASK_REGRESSION: 0}[info.task]
+        assert info.input_shape == {"plane": (2,), "line": (1,)}[info.kind]
 
 
-@pytest.mark.parametrize("name", list(DATASETS))
+@pytest.mark.parametrize("name", DRAWN)
 def test_shapes_and_dtypes(name: str) -> None:
     data = build(name, n_samples=60, noise=20, features=("x1", "x2", "x1x2"))
     info = DATASETS[name]
-    width = 3 if info.input_dim == 2 else 1
-    assert data.points_train.shape[1] == info.input_dim
+    width = 3 if info.kind == "plane" else 1
+    assert data.points_train.shape[1] == info.input_shape[0]
     assert data.x_train.shape[1] == data.x_test.shape[1] == data.input_dim == width
     assert data.x_train.dtype == data.points_train.dtype == np.float32
     if info.task == TASK_REGRESSION:
@@ -174,6 +177,22 @@ def test_plane_regression_targets_at_zero_noise(name: str) -> None:
     assert np.abs(targets).max() <= 1.2 + 1e-6
     if name == "reg-plane":
         assert np.allclose(targets[:, 0], points.sum(axis=1) / 10, atol=1e-6)
+
+
+def test_line2x_points_lie_on_the_line_and_their_target_is_x1() -> None:
+    points, targets = all_points(build("line2x", noise=0))
+    assert np.allclose(points[:, 1], 2 * points[:, 0], atol=1e-6)
+    assert np.allclose(targets[:, 0], points[:, 0], atol=1e-6)
+    assert np.abs(points).max() <= 6
+    noisy, _ = all_points(build("line2x", noise=20))
+    assert np.std(noisy[:, 1] - 2 * noisy[:, 0]) > 0.5
+
+
+def test_autoencoding_plane_points_targets_the_chosen_features() -> None:
+    data = build("line2x", autoencode=True, features=("x1", "x2", "x1x2"))
+    assert data.task == TASK_REGRESSION and data.output_dim == 3
+    assert np.array_equal(data.y_train, data.x_train)
+    assert data.labels_train is None
 
 
 @pytest.mark.parametrize(

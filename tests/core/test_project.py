@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import playground.core.project as project_module
-from playground.core.datasets import DataConfig
+from playground.core.datasets import DATASETS, DataConfig
 from playground.core.model import build_model
 from playground.core.presets import PRESET_DIR
 from playground.core.project import Project, ProjectError, load_project, save_project
@@ -231,7 +231,7 @@ def set_units(value: Any) -> Callable[[dict[str, Any]], Any]:
         ({"name": "something else"},
          "this is not a playground project (it has no 'format_version')"),
         (edited(lambda d: d.update(format_version=99)),
-         "the file was saved by a newer playground (format 99; this version reads up to 1): "
+         "the file was saved by a newer playground (format 99; this version reads up to 2): "
          "update the app to open it"),
         (edited(lambda d: d.update(format_version="1")),
          "'format_version' must be a whole number ≥ 1, not '1'"),
@@ -248,8 +248,7 @@ def set_units(value: Any) -> Callable[[dict[str, Any]], Any]:
         (edited(lambda d: d["data"].update(noise=-5)),
          "data: noise: -5 is out of range; use a value in [0.0, 50.0]"),
         (edited(lambda d: d["data"].update(name="mnist")),
-         "data: name: unknown dataset 'mnist'; choose one of: circle, xor, gauss, spiral, "
-         "moons, linear, xor-points, multiclass-gauss, reg-plane, reg-gauss, sine, abs, step"),
+         f"data: name: unknown dataset 'mnist'; choose one of: {', '.join(DATASETS)}"),
         (edited(lambda d: d["training"].update(learning_rate=-1)),
          "training: training settings: 'learning_rate' = -1.0 is out of range; use 0 to 1000"),
         (edited(lambda d: d["weights"]["dense_1"].update(weight=[[1.0, 2.0]]), True),

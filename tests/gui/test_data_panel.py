@@ -54,7 +54,7 @@ def test_the_combo_groups_the_sets_and_describes_them(panel):
     combo = panel.dataset_combo
     names = [combo.itemData(i) for i in range(combo.count())]
     assert names.index("spiral") < names.index("reg-plane") < names.index("sine")
-    assert names.count(None) == 3  # the group headings
+    assert names.count(None) == 5  # the group headings
     assert combo.toolTip() == "A blue disc inside an orange ring: needs a curved boundary."
 
 

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 
-from playground.core.datasets.synthetic import (
-    DATASETS,
-    RECIPES,
+from playground.core.datasets.imported import IMPORTED, ImportedData
+from playground.core.datasets.info import (
+    KIND_LINE,
+    KIND_PLANE,
     TASK_MULTICLASS,
     TASK_REGRESSION,
     DatasetInfo,
 )
+from playground.core.datasets.registry import DATASETS, RECIPES
+from playground.core.datasets.sequences import DEFAULT_LENGTH
 
 MAX_SAMPLES = 100_000
 MAX_NOISE = 50.0
+MIN_LENGTH, MAX_LENGTH = 2, 200  # sequence lengths (for "remember-first": the distance)
 GRID_MIN_RESOLUTION = 2
 EXTENT_PADDING = 0.1  # fraction of the target span added above and below 1-D plots
 LINE_FEATURES = ("x1",)  # feature names reported for 1-D sets, whose x is the raw input
@@ -70,8 +74,14 @@ def _check_real(field: str, value: Any, low: float, high: float, *, open_low: bo
     return float(value)
 
 
+def _check_bool(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise DataConfigError(f"{field}: expected true or false, got {value!r}")
+    return value
+
+
 def _check_name(value: Any) -> str:
-    if not isinstance(value, str) or value not in DATASETS:
+    if not isinstance(value, str) or (value not in DATASETS and value != IMPORTED):
         raise DataConfigError(
             f"name: unknown dataset {value!r}; choose one of: {', '.join(DATASETS)}"
         )
@@ -94,7 +104,12 @@ def _check_features(value: Any) -> tuple[str, ...]:
 # ---- configuration ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DataConfig:
-    """Which data set to build and how: size, noise (percent), split and seed, input features."""
+    """Which data set to build and how: size, noise (percent), split and seed, input features.
+
+    `n_samples` is at most that many for fixed sets (digits has 1797). `features` apply to
+    plane sets, `length` (time steps) to sequence sets. With `autoencode` the task becomes
+    regression and the targets are the inputs themselves, flattened.
+    """
 
     name: str = "circle"
     n_samples: int = 500
@@ -102,6 +117,8 @@ class DataConfig:
     train_fraction: float = 0.5
     seed: int = 0
     features: tuple[str, ...] = ("x1", "x2")
+    length: int = DEFAULT_LENGTH
+    autoencode: bool = False
 
     def __post_init__(self) -> None:
         checked = {
@@ -113,6 +130,8 @@ class DataConfig:
             ),
             "seed": _check_int("seed", self.seed, 0),
             "features": _check_features(self.features),
+            "length": _check_int("length", self.length, MIN_LENGTH, MAX_LENGTH),
+            "autoencode": _check_bool("autoencode", self.autoencode),
         }
         for key, value in checked.items():
             object.__setattr__(self, key, value)
@@ -148,24 +167,23 @@ def apply_features(points: np.ndarray, features: Sequence[str]) -> np.ndarray:
     return np.stack([_FEATURE_FUNCS[name](a, b) for name in names], axis=1).astype(np.float32)
 
 
-def _transform(info: DatasetInfo, points: np.ndarray, features: Sequence[str]) -> np.ndarray:
-    """Network inputs for raw `points`: features for plane sets, the points themselves in 1-D."""
-    if info.input_dim == 1:
-        return points.astype(np.float32, copy=True)
-    return apply_features(points, features)
-
-
-def _targets(info: DatasetInfo, raw: np.ndarray) -> np.ndarray:
-    """Class indices as int64 `(N,)`, regression values as float32 `(N, 1)`."""
-    if info.task == TASK_REGRESSION:
-        return raw.astype(np.float32).reshape(-1, 1)
-    return raw.astype(np.int64)
+def _inputs(info: DatasetInfo, samples: np.ndarray, features: Sequence[str]) -> np.ndarray:
+    """Network inputs for raw samples: features for plane sets, else the samples themselves."""
+    if info.kind == KIND_PLANE:
+        return apply_features(samples, features)
+    return samples.astype(np.float32)
 
 
 # ---- dataset ---------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A built data set: raw points for plotting, network inputs and targets, train and test."""
+    """A built data set: network inputs and targets for train and test, and what to plot.
+
+    `x_*` are float32 `(N, *input_shape)`. `y_*` are class indices (int64 `(N,)`) or values
+    (float32 `(N, k)`); for an autoencoder the flattened inputs. `points_*` are the raw plane
+    or line points for plotting (empty `(0, 2)` for other kinds). `labels_*` keep the class
+    indices whenever the set has classes (also when autoencoding), else None.
+    """
 
     config: DataConfig
     info: DatasetInfo
@@ -176,63 +194,107 @@ class Dataset:
     y_train: np.ndarray
     y_test: np.ndarray
     feature_names: tuple[str, ...]
+    labels_train: np.ndarray | None = None
+    labels_test: np.ndarray | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.info.kind
+
+    @property
+    def plottable(self) -> bool:
+        """Plane and line sets: points on a plot, with an `extent` and a `grid`."""
+        return self.kind in (KIND_PLANE, KIND_LINE)
+
+    @property
+    def autoencoder(self) -> bool:
+        """The targets are the inputs: the network learns to reproduce what it sees."""
+        return self.config.autoencode
 
     @property
     def task(self) -> str:
-        return self.info.task
+        return TASK_REGRESSION if self.autoencoder else self.info.task
 
     @property
     def n_classes(self) -> int:
         return self.info.n_classes
 
     @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(int(n) for n in self.x_train.shape[1:])
+
+    @property
     def input_dim(self) -> int:
-        return int(self.x_train.shape[1])
+        """Input values per sample (the product of `input_shape`)."""
+        return math.prod(self.input_shape)
 
     @property
     def output_dim(self) -> int:
-        """Network outputs: one per class for multi-class, else a single unit."""
-        return self.n_classes if self.task == TASK_MULTICLASS else 1
+        """Network outputs: one per class for multi-class, one per target value, else one."""
+        if self.task == TASK_MULTICLASS:
+            return self.n_classes
+        return int(self.y_train.shape[1]) if self.task == TASK_REGRESSION else 1
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
         """(xmin, xmax, ymin, ymax) of the plotting domain; 1-D sets pad the target range."""
-        recipe = RECIPES[self.info.name]
-        if recipe.y_range is not None:
-            return (*recipe.x_range, *recipe.y_range)
-        targets = np.concatenate([self.y_train.ravel(), self.y_test.ravel()])
-        low, high = float(targets.min()), float(targets.max())
-        pad = EXTENT_PADDING * (high - low) or EXTENT_PADDING
-        return (*recipe.x_range, low - pad, high + pad)
+        if not self.plottable:
+            raise ValueError(f"'{self.info.name}' is {self.kind} data: only plane and line "
+                             "data sets have a plotting domain")
+        recipe = RECIPES.get(self.info.name)
+        points = np.concatenate([self.points_train, self.points_test])
+        x_range = recipe.x_range if recipe else _padded(points[:, 0])
+        if recipe and recipe.y_range is not None:
+            return (*x_range, *recipe.y_range)
+        if self.kind == KIND_PLANE:
+            return (*x_range, *_padded(points[:, 1]))
+        return (*x_range, *_padded(np.concatenate([self.y_train.ravel(), self.y_test.ravel()])))
 
     def grid(self, resolution: int = 100) -> tuple[np.ndarray, np.ndarray]:
         """Evenly spaced points over the extent and their network inputs, both float32.
 
         Plane sets give `(R*R, 2)` points, row-major with x varying fastest (reshape to
         `(R, R)` for an image whose rows go up in y); 1-D sets give `(R, 1)` sorted points.
+        Other kinds raise ValueError.
         """
         resolution = _check_int("resolution", resolution, GRID_MIN_RESOLUTION)
         xmin, xmax, ymin, ymax = self.extent
         xs = np.linspace(xmin, xmax, resolution)
-        if self.info.input_dim == 1:
+        if self.kind == KIND_LINE:
             points = xs[:, None].astype(np.float32)
         else:
             gx, gy = np.meshgrid(xs, np.linspace(ymin, ymax, resolution))
             points = np.column_stack([gx.ravel(), gy.ravel()]).astype(np.float32)
-        return points, _transform(self.info, points, self.config.features)
+        return points, _inputs(self.info, points, self.config.features)
 
 
-def make_dataset(config: DataConfig) -> Dataset:
-    """Generate, shuffle once and split the data; the same config gives identical arrays."""
-    info, recipe = DATASETS[config.name], RECIPES[config.name]
-    rng = np.random.default_rng(config.seed)
-    points, raw = recipe.generate(rng, config.n_samples, config.noise / 100.0)
-    if not recipe.ordered:
-        order = rng.permutation(len(points))
-        points, raw = points[order], raw[order]
-    points = points.astype(np.float32)
-    inputs, targets = _transform(info, points, config.features), _targets(info, raw)
-    n_train = max(1, round(len(points) * config.train_fraction))
+def _padded(values: np.ndarray) -> tuple[float, float]:
+    """The range of `values` widened by EXTENT_PADDING of its span on both sides."""
+    low, high = float(values.min()), float(values.max())
+    pad = EXTENT_PADDING * (high - low) or EXTENT_PADDING
+    return low - pad, high + pad
+
+
+def build_dataset(config: DataConfig, info: DatasetInfo, samples: np.ndarray,
+                  raw: np.ndarray) -> Dataset:
+    """Inputs, targets and the train/test split of samples already in their final order.
+
+    `raw` holds class indices or regression values (`(N,)` or `(N, k)`), as in `Recipe`.
+    """
+    samples = samples.astype(np.float32)
+    info = replace(info, input_shape=tuple(int(n) for n in samples.shape[1:]))
+    inputs = _inputs(info, samples, config.features)
+    labels = None if info.task == TASK_REGRESSION else raw.astype(np.int64)
+    if config.autoencode:
+        targets = inputs.reshape(len(inputs), -1).copy()
+    elif labels is None:
+        targets = raw.astype(np.float32).reshape(len(raw), -1)
+    else:
+        targets = labels
+    drawn = info.kind in (KIND_PLANE, KIND_LINE)
+    points = samples if drawn else np.zeros((0, 2), np.float32)
+    n_train = max(1, round(len(samples) * config.train_fraction))
+    names = {KIND_PLANE: config.features, KIND_LINE: LINE_FEATURES}.get(info.kind, ())
     return Dataset(
         config=config,
         info=info,
@@ -242,5 +304,36 @@ def make_dataset(config: DataConfig) -> Dataset:
         x_test=inputs[n_train:],
         y_train=targets[:n_train],
         y_test=targets[n_train:],
-        feature_names=LINE_FEATURES if info.input_dim == 1 else config.features,
+        feature_names=names,
+        labels_train=None if labels is None else labels[:n_train],
+        labels_test=None if labels is None else labels[n_train:],
     )
+
+
+def make_dataset(config: DataConfig, imported: ImportedData | None = None) -> Dataset:
+    """Generate, shuffle once and split the data; the same config gives identical arrays.
+
+    `config.name == "imported"` takes its samples from `imported` (at most `n_samples`).
+    """
+    if config.name == IMPORTED:
+        return _from_import(config, imported)
+    recipe = RECIPES[config.name]
+    rng = np.random.default_rng(config.seed)
+    samples, raw = recipe.sample(rng, config.n_samples, config.noise / 100.0, config.length)
+    if not recipe.ordered:
+        order = rng.permutation(len(samples))
+        samples, raw = samples[order], raw[order]
+    return build_dataset(config, DATASETS[config.name], samples, raw)
+
+
+def _from_import(config: DataConfig, imported: ImportedData | None) -> Dataset:
+    """The imported samples, shuffled once from the seed, with the file's column names."""
+    if imported is None:
+        raise DataConfigError("name: the project uses imported data but holds none; import "
+                              "the file again")
+    order = np.random.default_rng(config.seed).permutation(imported.n_samples)
+    order = order[:config.n_samples]
+    dataset = build_dataset(config, imported.info, imported.x[order], imported.y[order])
+    if dataset.kind == KIND_PLANE:  # the plane's inputs are the chosen derived features
+        return dataset
+    return replace(dataset, feature_names=imported.feature_names)

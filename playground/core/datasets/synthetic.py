@@ -1,65 +1,45 @@
-"""Synthetic data generators, following TensorFlow Playground's dataset.ts.
+"""Plane and line data sets, following TensorFlow Playground's dataset.ts.
 
 Every generator takes `(rng, n_samples, noise)` where `noise` is a fraction (slider percent / 100)
-and returns `(points, targets)`: raw float64 coordinates `(N, input_dim)` and float64 targets
-`(N,)` holding a class index for classification sets or a value for regression sets.
+and returns `(points, targets)`: raw float64 coordinates `(N, 2)` or `(N, 1)` and float64
+targets `(N,)` holding a class index for classification sets or a value for regression sets.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-TASK_BINARY = "binary"
-TASK_MULTICLASS = "multiclass"
-TASK_REGRESSION = "regression"
+from playground.core.datasets.info import (
+    KIND_LINE,
+    KIND_PLANE,
+    TASK_BINARY,
+    TASK_MULTICLASS,
+    TASK_REGRESSION,
+    DatasetInfo,
+    Generator,
+    Recipe,
+    Samples,
+)
 
-Samples = tuple[np.ndarray, np.ndarray]
-Generator = Callable[[np.random.Generator, int, float], Samples]
 Rule = Callable[[np.ndarray], np.ndarray]
 
 CLASS_RADIUS = 5.0  # half-width of the classification sets' sampling domain
 REGRESS_RADIUS = 6.0  # half-width of the regression sets' sampling domain
-PLANE_RANGE = (-6.0, 6.0)  # plotting range of both axes for plane sets
 LINE_RANGE = (-math.pi, math.pi)  # input range of the 1-D functions
 XOR_PADDING = 0.3
 LINEAR_MARGIN = 1.0
 MOON_SCALE = 3.0
 MOON_NOISE = 0.5  # gaussian std per unit of noise fraction, in unit-moon coordinates
 BLOB_RADIUS = 3.0  # distance of the multiclass blob centres from the origin
+LINE2X_RADIUS = 3.0  # x₁ of the x₂ = 2x₁ points is uniform in ±3, so x₂ stays within ±6
+LINE2X_NOISE = 2.0  # gaussian std per unit of noise fraction, on both coordinates
 REG_GAUSSIANS = np.array(
     [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]],
     dtype=np.float64,
 )
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """What a dataset kind is: its task, shapes and a one-line description for a student."""
-
-    name: str
-    title: str
-    task: str
-    input_dim: int
-    n_classes: int
-    description: str
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How to build a dataset kind: its generator and plotting range.
-
-    `y_range` is None for 1-D functions, whose vertical range comes from the targets.
-    `ordered` sets keep their sample order (they are never shuffled).
-    """
-
-    generate: Generator
-    x_range: tuple[float, float] = PLANE_RANGE
-    y_range: tuple[float, float] | None = PLANE_RANGE
-    ordered: bool = False
 
 
 # ---- shared helpers --------------------------------------------------------------------------
@@ -209,6 +189,13 @@ def _regress_2d(rule: Rule) -> Generator:
     return generate
 
 
+def line2x(rng: np.random.Generator, n: int, noise: float) -> Samples:
+    """Points (x₁, 2x₁) with gaussian noise on both coordinates; the target is x₁ itself."""
+    x = rng.uniform(-LINE2X_RADIUS, LINE2X_RADIUS, n)
+    points = np.column_stack([x, 2 * x])
+    return points + rng.normal(0.0, LINE2X_NOISE * noise, points.shape), x
+
+
 def _function_1d(func: Callable[[np.ndarray], np.ndarray]) -> Generator:
     """A 1-D fitting generator: x uniform in [-pi, pi], targets func(x) plus gaussian noise."""
 
@@ -229,14 +216,14 @@ def _step(x: np.ndarray) -> np.ndarray:
 
 # ---- registry --------------------------------------------------------------------------------
 def _plane_info(name: str, title: str, task: str, n_classes: int, text: str) -> DatasetInfo:
-    return DatasetInfo(name, title, task, 2, n_classes, text)
+    return DatasetInfo(name, title, task, KIND_PLANE, (2,), n_classes, text)
 
 
 def _line_info(name: str, title: str, text: str) -> DatasetInfo:
-    return DatasetInfo(name, title, TASK_REGRESSION, 1, 0, text)
+    return DatasetInfo(name, title, TASK_REGRESSION, KIND_LINE, (1,), 0, text)
 
 
-_ENTRIES: tuple[tuple[DatasetInfo, Recipe], ...] = (
+ENTRIES: tuple[tuple[DatasetInfo, Recipe], ...] = (
     (_plane_info("circle", "Circle", TASK_BINARY, 2,
                  "A blue disc inside an orange ring: needs a curved boundary."),
      Recipe(circle)),
@@ -267,6 +254,10 @@ _ENTRIES: tuple[tuple[DatasetInfo, Recipe], ...] = (
     (_plane_info("reg-gauss", "Multi Gaussian", TASK_REGRESSION, 0,
                  "Six positive and negative bumps to fit."),
      Recipe(_regress_2d(_signed_gaussians))),
+    (_plane_info("line2x", "Line x₂ = 2x₁", TASK_REGRESSION, 0,
+                 "Points on the line x₂ = 2x₁: two numbers that one number, x₁, describes. "
+                 "Turn on autoencode to squeeze each point through one unit."),
+     Recipe(line2x)),
     (_line_info("sine", "Sine", "Fit y = sin(x) on one period."),
      Recipe(_function_1d(np.sin), x_range=LINE_RANGE, y_range=None)),
     (_line_info("abs", "Absolute value", "Fit a V shape with a sharp corner at 0."),
@@ -274,6 +265,3 @@ _ENTRIES: tuple[tuple[DatasetInfo, Recipe], ...] = (
     (_line_info("step", "Step", "Fit a jump from 0 to 1 at x = 0."),
      Recipe(_function_1d(_step), x_range=LINE_RANGE, y_range=None)),
 )
-
-DATASETS: dict[str, DatasetInfo] = {info.name: info for info, _ in _ENTRIES}
-RECIPES: dict[str, Recipe] = {info.name: recipe for info, recipe in _ENTRIES}

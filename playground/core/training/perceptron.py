@@ -25,7 +25,7 @@ from playground.core.training.snapshots import Snapshot
 class PerceptronUpdate:
     """One visit of one sample: whether it was a mistake and the weights around it."""
 
-    index: int
+    index: int  # the sample visited (−1: none yet)
     mistake: bool
     w_before: np.ndarray
     b_before: float
@@ -68,6 +68,9 @@ class PerceptronTrainer(TrainerBase):
         self._queue: list[int] = []
         self._mistakes = 0
         self.updates = 0
+        # What the live view highlights; index −1 before the first visit.
+        self.last_update = PerceptronUpdate(-1, False, self.w.copy(), self.b, self.w.copy(),
+                                            self.b)
 
     def update(self) -> PerceptronUpdate:
         """Visit the next sample of the epoch and apply the rule to it."""
@@ -83,7 +86,9 @@ class PerceptronTrainer(TrainerBase):
             self._mistakes += 1
             self.updates += 1
         self.step += 1
-        return PerceptronUpdate(n, bool(mistake), w_before, b_before, self.w.copy(), self.b)
+        self.last_update = PerceptronUpdate(n, bool(mistake), w_before, b_before, self.w.copy(),
+                                            self.b)
+        return self.last_update
 
     def train_step(self) -> bool:
         if self.stopped:

@@ -28,6 +28,7 @@ from playground.core.training.config import TrainConfig
 
 RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
 FRAME_INTERVAL = 1 / 30  # the most frames a second the child makes
+FRAME_SHARE = 0.1  # ...and the most of its time that making frames may take (big networks)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,9 @@ class _Session:
         self.conn = conn
         self.paused = True
         self.frame_wanted = True
+        self.sample: Any = 0  # the test sample the probes look at
         self._last_frame = 0.0
+        self._frame_gap = FRAME_INTERVAL
         self._sent_history = 0
         self._epochs: deque[tuple[float, int]] = deque(maxlen=64)
 
@@ -78,6 +81,10 @@ class _Session:
             self._step(argument)
         elif command == "live":
             self.trainer.set_live(**argument)
+        elif command == "probe":
+            self.sample = argument  # a test sample's index, or an image (a drawing)
+            if self.paused:  # show it now; a running session shows it in its next frame
+                self.post(FINISHED if self.trainer.stopped else PAUSED, with_weights=False)
 
     def _step(self, unit: str) -> None:
         if self.trainer.stopped:
@@ -101,14 +108,17 @@ class _Session:
         if self.trainer.stopped:
             self.paused = True
             self.post(FINISHED, with_weights=True)
-        elif self.frame_wanted and time.perf_counter() - self._last_frame >= FRAME_INTERVAL:
+        elif self.frame_wanted and time.perf_counter() - self._last_frame >= self._frame_gap:
             self.post(RUNNING, with_weights=False)
 
     def post(self, state: str, with_weights: bool) -> None:
         self._last_frame = time.perf_counter()
         self.frame_wanted = False
         weights = self.trainer.weights() if with_weights else None
-        frame = make_frame(self.trainer, self._epochs_per_second(), self._sent_history)
+        frame = make_frame(self.trainer, self._epochs_per_second(), self._sent_history,
+                           self.sample)
+        cost = time.perf_counter() - self._last_frame
+        self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
         self._sent_history = len(self.trainer.history)
         self.conn.send(("update", Update(frame, state, weights)))
 

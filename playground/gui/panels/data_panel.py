@@ -1,4 +1,4 @@
-"""The data panel: choose and shape the data set, and preview its points.
+"""The data panel: choose and shape the data set, and preview its points, images or sequences.
 
 Every control edit builds a new `DataConfig` and hands it to `Document.set_data` (one undo
 step); when the document changes (an edit, undo, redo) the controls are refreshed from the
@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,16 +32,22 @@ from PySide6.QtWidgets import (
 from playground.core.datasets import (
     DATASETS,
     FEATURES,
+    KIND_IMAGE,
+    KIND_LINE,
+    KIND_PLANE,
+    KIND_SEQUENCE,
     TASK_REGRESSION,
     DataConfig,
     DataConfigError,
     Dataset,
 )
-from playground.core.datasets.base import MAX_NOISE, MAX_SAMPLES
+from playground.core.datasets.base import MAX_LENGTH, MAX_NOISE, MAX_SAMPLES, MIN_LENGTH
+from playground.core.datasets.imported import IMPORTED, ImportedData
 from playground.core.layers import SpecError
 from playground.gui import theme
 from playground.gui.document import Document, follow
 from playground.gui.plots.points import PointPaint, positions, still_plot, symbol_size
+from playground.gui.plots.samples import IMAGE_SAMPLES, SEQUENCE_SAMPLES, ImageGrid, SequencePlot
 
 MIN_SAMPLES = 4
 SEED_MAX = 2**31 - 1  # QSpinBox holds a C int
@@ -55,22 +62,30 @@ FEATURE_CELLS = {name: (row, column) for column, names in enumerate(FEATURE_COLU
 
 
 def _groups() -> list[tuple[str, list[str]]]:
-    """Data set names by kind, for the combo box: classification, regression, 1-D functions."""
-    plane = [name for name, info in DATASETS.items() if info.input_dim == 2]
+    """Data set names by kind, for the combo box: classification, regression, 1-D functions,
+    images, sequences."""
+    def of_kind(kind: str) -> list[str]:
+        return [name for name, info in DATASETS.items() if info.kind == kind]
+
+    plane = of_kind(KIND_PLANE)
     return [
         ("Classification", [n for n in plane if DATASETS[n].task != TASK_REGRESSION]),
         ("Regression", [n for n in plane if DATASETS[n].task == TASK_REGRESSION]),
-        ("1-D functions", [n for n, info in DATASETS.items() if info.input_dim == 1]),
+        ("1-D functions", of_kind(KIND_LINE)),
+        ("Images", of_kind(KIND_IMAGE)),
+        ("Sequences", of_kind(KIND_SEQUENCE)),
     ]
 
 
 class DataPanel(QWidget):
     """Controls for the project's `DataConfig` and a scatter preview of the built data."""
 
+    importRequested = Signal()  # the Import… button: the window asks for a file
+
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self._document = document
-        self._drawn: DataConfig | None = None
+        self._drawn: tuple[DataConfig, ImportedData | None] | None = None
         self._applying = False
         self._build_controls()
         self._build_preview()
@@ -83,6 +98,12 @@ class DataPanel(QWidget):
     def _build_controls(self) -> None:
         self.dataset_combo = QComboBox()
         self.dataset_combo.setModel(self._dataset_model())
+        self.dataset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.dataset_combo.setMinimumContentsLength(8)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Use your own data: a CSV table, an .npz file, MNIST IDX "
+                                      "files (Ctrl+I), or drop a file onto the window")
         self.noise_slider = QSlider(Qt.Orientation.Horizontal)
         self.noise_slider.setRange(0, int(MAX_NOISE))
         self.noise_slider.setPageStep(5)
@@ -106,6 +127,12 @@ class DataPanel(QWidget):
         self.regenerate_button.setToolTip("Rebuild the points from the current settings "
                                           "(same seed, so the same points)")
         self.feature_boxes = {name: self._feature_box(label) for name, label in FEATURES.items()}
+        self.length_spin = self._spin_box(MIN_LENGTH, MAX_LENGTH, " steps",
+                                          "Time steps in each sequence; for 'remember the first "
+                                          "bit' the distance the first bit must be carried")
+        self.autoencode_box = QCheckBox("Autoencode (targets = inputs)")
+        self.autoencode_box.setToolTip("Train the network to reproduce its input through a "
+                                       "narrow layer (a regression onto the input itself)")
         self.show_test_box = QCheckBox("Show test points")
         self.show_test_box.setChecked(True)
         self.show_test_box.setToolTip("Draw the test points (hollow) in the preview")
@@ -122,10 +149,7 @@ class DataPanel(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         for heading, names in _groups():
-            header = QStandardItem(heading)
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            header.setFont(bold)
-            model.appendRow(header)
+            model.appendRow(_heading(heading, bold))
             for name in names:
                 item = QStandardItem(DATASETS[name].title)
                 item.setData(name, Qt.ItemDataRole.UserRole)
@@ -162,8 +186,19 @@ class DataPanel(QWidget):
         self.plot.addItem(self.test_scatter)
         self.plot.addItem(self.train_scatter)
         self._paint = PointPaint()
-        self.caption = QLabel("● train   ○ test")
+        self.caption = QLabel()
         self.caption.setToolTip(self.plot.toolTip())
+        self.image_grid = ImageGrid()
+        self.image_grid.setMinimumSize(PREVIEW_SIZE, PREVIEW_SIZE)
+        self.image_grid.setToolTip("Training images with their labels")
+        self.sequence_plot = SequencePlot(palette.color(QPalette.ColorRole.Base),
+                                          palette.color(QPalette.ColorRole.WindowText))
+        self.sequence_plot.setMinimumSize(PREVIEW_SIZE, PREVIEW_SIZE)
+        self.sequence_plot.setToolTip("Training sequences over time, each with its label "
+                                      "(or the value to predict, drawn as a dot)")
+        self.preview = QStackedWidget()
+        for widget in (self.plot, self.image_grid, self.sequence_plot):
+            self.preview.addWidget(widget)
 
     def _build_layout(self) -> None:
         noise_row = QHBoxLayout()
@@ -177,14 +212,20 @@ class DataPanel(QWidget):
         features.setColumnStretch(len(FEATURE_COLUMNS), 1)
         for name, box in self.feature_boxes.items():
             features.addWidget(box, *FEATURE_CELLS[name])
-        form = QFormLayout()
-        form.addRow("Data set", self.dataset_combo)
+        form = self.form = QFormLayout()
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.dataset_combo, 1)
+        data_row.addWidget(self.import_button)
+        form.addRow("Data set", data_row)
         form.addRow("Noise", noise_row)
         form.addRow("Samples", self.samples_spin)
         form.addRow("Train share", self.train_spin)
         form.addRow("Seed", self.seed_spin)
         form.addRow("", seed_buttons)
         form.addRow("Features", features)
+        self.features_grid = features
+        form.addRow("Length", self.length_spin)
+        form.addRow("", self.autoencode_box)
         legend = QHBoxLayout()
         legend.addWidget(self.caption)
         legend.addStretch(1)
@@ -192,10 +233,11 @@ class DataPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.preview, 1)
         layout.addLayout(legend)
 
     def _connect_controls(self) -> None:
+        self.import_button.clicked.connect(self.importRequested)
         self.dataset_combo.currentIndexChanged.connect(self._on_dataset_chosen)
         self.noise_slider.valueChanged.connect(self._on_noise_changed)
         self.noise_slider.sliderReleased.connect(self._on_noise_released)
@@ -206,6 +248,8 @@ class DataPanel(QWidget):
         self.regenerate_button.clicked.connect(self._on_regenerate)
         for box in self.feature_boxes.values():
             box.toggled.connect(self._on_feature_toggled)
+        self.length_spin.valueChanged.connect(self._on_length_changed)
+        self.autoencode_box.toggled.connect(self._on_autoencode_toggled)
         self.show_test_box.toggled.connect(self.test_scatter.setVisible)
 
     # ---- the document ---------------------------------------------------------------------
@@ -221,7 +265,7 @@ class DataPanel(QWidget):
 
     @Slot()
     def _on_document_changed(self) -> None:
-        if self._document.project.data == self._drawn:
+        if (self._document.project.data, self._document.project.imported) == self._drawn:
             return  # a network edit or training progress: nothing new to show here
         if not self._applying:
             self._show_status("")  # undo, redo or another view: the last message is stale
@@ -232,7 +276,7 @@ class DataPanel(QWidget):
         config = self._document.project.data
         self._show_config(config)
         self._draw(self._document.dataset)
-        self._drawn = config
+        self._drawn = (config, self._document.project.imported)
 
     def _apply(self, **changes: Any) -> None:
         """Change some data settings as one undoable edit and report what it did."""
@@ -256,33 +300,60 @@ class DataPanel(QWidget):
     # ---- controls from the config ---------------------------------------------------------
     def _show_config(self, config: DataConfig) -> None:
         """Set every control from `config` without emitting edits."""
-        info = DATASETS[config.name]
+        info = self._document.dataset.info
         fixed = FIXED_SIZES.get(config.name)
         widgets = [self.dataset_combo, self.noise_slider, self.samples_spin, self.train_spin,
-                   self.seed_spin, *self.feature_boxes.values()]
+                   self.seed_spin, self.length_spin, self.autoencode_box,
+                   *self.feature_boxes.values()]
         for widget in widgets:
             widget.blockSignals(True)
         try:
+            self._offer_imported()
             self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(config.name))
             self.dataset_combo.setToolTip(info.description)
             self.noise_slider.setValue(round(config.noise))
+            self.noise_slider.setEnabled(config.name != IMPORTED)
             self.samples_spin.setValue(fixed or config.n_samples)
             self.samples_spin.setEnabled(fixed is None)
             self.train_spin.setValue(round(config.train_fraction * 100))
             self.seed_spin.setValue(min(config.seed, SEED_MAX))
             for name, box in self.feature_boxes.items():
                 box.setChecked(name in config.features)
-                box.setEnabled(info.input_dim == 2)
+                box.setEnabled(info.kind == KIND_PLANE)
+            self.length_spin.setValue(config.length)
+            self.autoencode_box.setChecked(config.autoencode)
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
+        self.form.setRowVisible(self.features_grid, info.kind in (KIND_PLANE, KIND_LINE))
+        self.form.setRowVisible(self.length_spin, info.kind == KIND_SEQUENCE)
         self.noise_label.setText(f"{self.noise_slider.value()} %")
+
+    def _offer_imported(self) -> None:
+        """An "Imported" entry at the end of the data sets while the project holds imported
+        data, so that the user can come back to them."""
+        model = self.dataset_combo.model()
+        index = self.dataset_combo.findData(IMPORTED)
+        if index >= 0:
+            model.removeRows(index - 1, 2)  # its heading and itself
+        imported = self._document.project.imported
+        if imported is not None:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            item = QStandardItem(imported.source)
+            item.setData(IMPORTED, Qt.ItemDataRole.UserRole)
+            item.setToolTip(imported.info.description)
+            model.appendRow(_heading("Imported", bold))
+            model.appendRow(item)
 
     # ---- control slots --------------------------------------------------------------------
     @Slot(int)
     def _on_dataset_chosen(self, index: int) -> None:
         name = self.dataset_combo.itemData(index)
-        if name is not None:
+        imported = self._document.project.imported
+        if name == IMPORTED and imported is not None:
+            self._apply(name=name, n_samples=min(imported.n_samples, MAX_SAMPLES))
+        elif name is not None:
             self._apply(name=name)
 
     @Slot(int)
@@ -320,6 +391,14 @@ class DataPanel(QWidget):
         self._refresh()
         self._show_status(f"Regenerated with seed {self._document.project.data.seed}")
 
+    @Slot(int)
+    def _on_length_changed(self, value: int) -> None:
+        self._apply(length=value)
+
+    @Slot(bool)
+    def _on_autoencode_toggled(self, checked: bool) -> None:
+        self._apply(autoencode=checked)
+
     @Slot(bool)
     def _on_feature_toggled(self, _checked: bool) -> None:
         features = tuple(name for name, box in self.feature_boxes.items() if box.isChecked())
@@ -331,8 +410,25 @@ class DataPanel(QWidget):
 
     # ---- preview --------------------------------------------------------------------------
     def _draw(self, dataset: Dataset) -> None:
+        """Preview the data: points on the plane or line, else a few samples with labels."""
+        self.show_test_box.setVisible(dataset.plottable)
+        if dataset.kind == KIND_IMAGE:
+            self._draw_images(dataset)
+        elif dataset.kind == KIND_SEQUENCE:
+            self._draw_sequences(dataset)
+        else:
+            self._draw_points(dataset)
+
+    def _draw_points(self, dataset: Dataset) -> None:
         """Put the train and test points in the existing scatter items and fit the view."""
-        plane = dataset.info.input_dim == 2
+        self.preview.setCurrentWidget(self.plot)
+        self.caption.setText("● train   ○ test")
+        if not dataset.plottable:  # imported tables: nothing to place on a plane
+            self.train_scatter.clear()
+            self.test_scatter.clear()
+            self.caption.setText(f"A table of {len(dataset.feature_names)} features: no picture")
+            return
+        plane = dataset.kind == KIND_PLANE
         size = symbol_size(len(dataset.points_train) + len(dataset.points_test))
         self.train_scatter.setData(pos=positions(dataset, dataset.points_train, dataset.y_train),
                                    size=size, brush=self._paint.brushes(dataset, dataset.y_train))
@@ -341,3 +437,41 @@ class DataPanel(QWidget):
         xmin, xmax, ymin, ymax = dataset.extent
         self.plot.setAspectLocked(plane)
         self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    def _draw_images(self, dataset: Dataset) -> None:
+        count = min(IMAGE_SAMPLES, len(dataset.x_train))
+        self.image_grid.set_samples(dataset.x_train[:count], _captions(dataset, count))
+        self.preview.setCurrentWidget(self.image_grid)
+        self.caption.setText(f"The first {count} training images and their labels")
+
+    def _draw_sequences(self, dataset: Dataset) -> None:
+        count = min(SEQUENCE_SAMPLES, len(dataset.x_train))
+        labels = dataset.labels_train
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        colors = [text if labels is None else theme.class_color(int(labels[i]))
+                  for i in range(count)]
+        targets = None
+        if dataset.task == TASK_REGRESSION and not dataset.autoencoder:
+            targets = dataset.y_train[:count, 0]
+        self.sequence_plot.set_samples(dataset.x_train[:count], _captions(dataset, count),
+                                       colors, targets)
+        self.preview.setCurrentWidget(self.sequence_plot)
+        what = "the value that comes next (dot)" if targets is not None else "their labels"
+        self.caption.setText(f"The first {count} training sequences and {what}")
+
+
+def _captions(dataset: Dataset, count: int) -> list[str]:
+    """The first `count` training samples' class names, or their target values."""
+    if dataset.labels_train is not None:
+        return [dataset.info.class_name(int(i)) for i in dataset.labels_train[:count]]
+    if dataset.autoencoder:
+        return [""] * count
+    return [f"→ {float(v):.2f}" for v in dataset.y_train[:count, 0]]
+
+
+def _heading(text: str, font: QFont) -> QStandardItem:
+    """A bold, unselectable group heading for the data set combo box."""
+    header = QStandardItem(text)
+    header.setFlags(Qt.ItemFlag.NoItemFlags)
+    header.setFont(font)
+    return header

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.image_probes import output_size_text
 from playground.core.layers import KINDS, Param, SpecError
 from playground.gui.canvas.scene import NetworkScene, shape_text
 from playground.gui.document import Document, follow
@@ -28,6 +29,12 @@ _NAMES = {"step": "step (Heaviside)", "sigmoid": "sigmoid", "tanh": "tanh", "rel
           "cross_entropy": "categorical cross-entropy", "binary": "binary classification",
           "multiclass": "multi-class classification", "regression": "regression",
           "valid": "valid (no padding)", "same": "same ((k − 1)/2)"}
+
+
+def _size_rule(kind: str, params: dict[str, Any], inputs: list[tuple] | None) -> str:
+    """The output-size rule with a Conv2d or pooling node's numbers, as a line of the title."""
+    rule = output_size_text(kind, params, inputs[0]) if inputs else ""
+    return f"<br>size: (input − filter + 2·padding) / stride + 1<br>= {rule}" if rule else ""
 
 
 def _nice(name: str) -> str:
@@ -142,7 +149,8 @@ class Inspector(QWidget):
         self._title.setText(
             f"<b>{layer.kind}</b> <span style='color:gray'>{layer.id}</span><br>"
             f"{KINDS[layer.kind].summary}<br>output: {shape_text(info.shapes.get(layer_id))}"
-            f" · {info.param_counts.get(layer_id, 0):,} parameters")
+            f" · {info.param_counts.get(layer_id, 0):,} parameters"
+            + _size_rule(layer.kind, layer.params, info.input_shapes.get(layer_id)))
         self._problems.setText("\n".join(f"⚠ {m}" for m in info.issues_for(layer_id)))
         for name, editor in self.editors.items():
             value = layer.label if name == "label" else layer.params[name]

@@ -38,6 +38,7 @@ from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfigError
 from playground.core.training.runtime import resolve_device
 from playground.gui.document import Document, follow
+from playground.gui.panels.batch_mode import BatchModeButtons
 from playground.gui.theme import ERROR
 from playground.gui.worker import IDLE, RUNNING, TrainingController
 
@@ -282,6 +283,7 @@ class TrainingPanel(QWidget):
         self._add_rate_combo("learning_rate", LEARNING_RATES, 1e3)
         batch = self._spin(0, MAX_SAMPLES, "batch_size")
         batch.setSpecialValueText("full batch")
+        self.batch_mode = BatchModeButtons(lambda size: self._set("batch_size", size))
         self._add_choice("optimizer", OPTIMIZER_NAMES)
         momentum = QDoubleSpinBox()
         momentum.setRange(0.0, 0.999)
@@ -405,6 +407,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.status)
         layout.addWidget(line)
+        layout.addWidget(self.batch_mode)
         layout.addLayout(settings)
         layout.addStretch(1)
 
@@ -457,6 +460,7 @@ class TrainingPanel(QWidget):
         finally:
             for widget in self.editors.values():
                 widget.blockSignals(False)
+        self.batch_mode.show_batch(config.batch_size)
         self._enable(config.algorithm == "backprop", config.optimizer == "momentum",
                      config.regularization != "none")
 
@@ -495,6 +499,7 @@ class TrainingPanel(QWidget):
 
     def _enable(self, backprop: bool, momentum: bool, penalty: bool) -> None:
         """Grey out the settings the chosen learning rule and optimiser do not use."""
+        self.batch_mode.setEnabled(backprop)
         for field in BACKPROP_ONLY:
             enabled = backprop and (field != "momentum" or momentum) \
                 and (field != "regularization_rate" or penalty)

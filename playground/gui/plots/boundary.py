@@ -13,7 +13,13 @@ from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from playground.core.datasets import TASK_BINARY, TASK_MULTICLASS, TASK_REGRESSION, Dataset
+from playground.core.datasets import (
+    KIND_PLANE,
+    TASK_BINARY,
+    TASK_MULTICLASS,
+    TASK_REGRESSION,
+    Dataset,
+)
 from playground.core.probes import Frame
 from playground.gui.plots.colormaps import class_lut, diverging_lut
 from playground.gui.plots.points import (
@@ -139,12 +145,11 @@ class BoundaryView(QWidget):
         self._raw_plane = tuple(dataset.feature_names) == ("x1", "x2")
         self.lines_box.setEnabled(self._raw_plane)
         self.discretise_box.setEnabled(self._task not in (TASK_REGRESSION, TASK_MULTICLASS))
-        drawable = dataset.info.input_dim in (1, 2) and dataset.points_train.ndim == 2
-        if not drawable:
+        if not dataset.plottable:
             self.train_scatter.clear()
             self.test_scatter.clear()
             return
-        self._plane = dataset.info.input_dim == 2
+        self._plane = dataset.kind == KIND_PLANE
         size = symbol_size(len(dataset.points_train) + len(dataset.points_test))
         self._points = positions(dataset, dataset.points_train, dataset.y_train)
         self.train_scatter.setData(pos=positions(dataset, dataset.points_train, dataset.y_train),

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Slot
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground.core.datasets import TASK_REGRESSION
+from playground.core.project import Project
 from playground.core.training.snapshots import EpochRecord
 
 MAX_POINTS = 2000
@@ -26,6 +36,34 @@ ACCURACY_RANGE = (0.0, 1.0)
 SEPARATOR = " · "
 # The plots may shrink this far (loss, accuracy), so that the docks fit a small window.
 MIN_PLOT_HEIGHTS = (50, 70)
+KEPT_ALPHA = 150  # kept runs are drawn faded under the current one
+MAX_KEPT = 8
+
+
+def describe_run(project: Project) -> str:
+    """What sets a run apart: 'tanh · batch 10 · sgd η 0.03 · seed 0'."""
+    training = project.training
+    activations = dict.fromkeys(str(layer.params["activation"]) for layer in
+                                project.network.layers if "activation" in layer.params
+                                and layer.kind != "Output")
+    if training.algorithm == "perceptron":
+        return f"perceptron rule · seed {training.seed}"
+    batch = {1: "online", 0: "full batch"}.get(training.batch_size,
+                                               f"batch {training.batch_size}")
+    rule = f"{training.optimizer} η {training.learning_rate:g}"
+    if training.optimizer == "momentum":
+        rule += f" α {training.momentum:g}"
+    return SEPARATOR.join([*activations, batch, rule, f"seed {training.seed}"])
+
+
+@dataclass(frozen=True)
+class KeptRun:
+    """An earlier run's train-loss curve, kept to compare with."""
+
+    label: str
+    epochs: np.ndarray
+    losses: np.ndarray
+    color: QColor
 
 
 def thin(epochs: list[int], values: list[float], limit: int = MAX_POINTS
@@ -91,6 +129,10 @@ class CurvesView(QWidget):
         self._seen = 0
         self._last: EpochRecord | None = None
         self._hover_epoch: float | None = None
+        self.kept: list[KeptRun] = []
+        self._kept_curves: list[pg.PlotDataItem] = []
+        self._runs_kept = 0  # picks each kept run's colour
+        self.run_label: Callable[[], str] = lambda: f"run {len(self.kept) + 1}"
         self._reset_series()
         palette = self.palette()
         self._text = palette.color(QPalette.ColorRole.WindowText)
@@ -169,15 +211,36 @@ class CurvesView(QWidget):
         self._set_caption(with_accuracy=True)
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
+        # Run comparison, in a menu so that the view stays small enough for a small window.
+        self.runs_button = QToolButton()
+        self.runs_button.setText("Runs")
+        self.runs_button.setAutoRaise(True)
+        self.runs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.runs_button.setToolTip("Keep runs' loss curves to compare later runs with")
+        menu = QMenu(self.runs_button)
+        self.keep_action = menu.addAction("Keep this run")
+        self.keep_action.setToolTip("Keep this run's loss curve to compare the next runs with "
+                                    "(Reset starts again from the same initial weights and "
+                                    "sample order, as long as the seed stays)")
+        self.clear_action = menu.addAction("Clear kept runs")
+        self.keep_action.triggered.connect(self.keep_run)
+        self.clear_action.triggered.connect(self.clear_runs)
+        self.runs_button.setMenu(menu)
+        self.runs_caption = QLabel()
+        self.runs_caption.setWordWrap(True)
+        self.runs_caption.setContentsMargins(4, 0, 4, 0)
+        self.runs_caption.hide()
         top = QHBoxLayout()
         top.setContentsMargins(4, 0, 4, 0)
         top.addWidget(self.caption)
         top.addStretch(1)
+        top.addWidget(self.runs_button)
         top.addWidget(self.log_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(top)
+        layout.addWidget(self.runs_caption)
         layout.addWidget(self.summary)
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
@@ -244,6 +307,40 @@ class CurvesView(QWidget):
             if value is not None:
                 parts.append(f"{name} {_format(value)}")
         return SEPARATOR.join(part.replace(" ", "\N{NO-BREAK SPACE}") for part in parts)
+
+    # ---- run comparison -------------------------------------------------------------------
+    @Slot()
+    def keep_run(self) -> None:
+        """Keep the current run's train loss as a faded curve, labelled by `run_label`."""
+        if not self._train_loss.epochs:
+            return
+        if len(self.kept) == MAX_KEPT:
+            self.kept.pop(0)
+            self.loss_plot.removeItem(self._kept_curves.pop(0))
+        color = pg.intColor(self._runs_kept, hues=MAX_KEPT, alpha=KEPT_ALPHA)
+        self._runs_kept += 1
+        epochs, losses = thin(self._train_loss.epochs, self._train_loss.values)
+        run = KeptRun(self.run_label(), epochs, losses, color)
+        curve = self.loss_plot.plot(epochs, losses, pen=pg.mkPen(color, width=2))
+        curve.setZValue(-1)
+        self.kept.append(run)
+        self._kept_curves.append(curve)
+        self._show_runs()
+
+    @Slot()
+    def clear_runs(self) -> None:
+        for curve in self._kept_curves:
+            self.loss_plot.removeItem(curve)
+        self.kept, self._kept_curves = [], []
+        self._show_runs()
+
+    def _show_runs(self) -> None:
+        """The legend of kept runs; every run starts from the seed's weights."""
+        parts = [f"<span style='color:{run.color.name()}'>━━&nbsp;"
+                 f"{run.label.replace(' ', '&nbsp;')}</span>" for run in self.kept]
+        self.runs_caption.setText("Kept runs (same start weights for the same seed): "
+                                  + " &nbsp;".join(parts))
+        self.runs_caption.setVisible(bool(self.kept))
 
     # ---- hover ----------------------------------------------------------------------------
     def hover_at(self, epoch: float) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from playground.core.datasets import TASK_REGRESSION, Dataset
+from playground.core.datasets import KIND_PLANE, TASK_REGRESSION, Dataset
 from playground.gui import theme
 from playground.gui.plots.colormaps import diverging_lut, lut_indices
 
@@ -20,9 +20,14 @@ def symbol_size(n_points: int) -> float:
 
 def positions(dataset: Dataset, points: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Plot coordinates: plane points as they are, 1-D points as (x, target)."""
-    if dataset.info.input_dim == 2:
+    if dataset.kind == KIND_PLANE:
         return points
-    return np.column_stack([points[:, 0], targets.ravel()])
+    return np.column_stack([points[:, 0], first_column(targets)])
+
+
+def first_column(targets: np.ndarray) -> np.ndarray:
+    """Each sample's first target value (an autoencoder's targets have several)."""
+    return targets.reshape(len(targets), -1)[:, 0]
 
 
 def value_limit(dataset: Dataset) -> float:
@@ -33,10 +38,10 @@ def value_limit(dataset: Dataset) -> float:
 
 
 def color_indices(dataset: Dataset, targets: np.ndarray) -> np.ndarray:
-    """Each point's entry in `color_table`: its class, or its value on the ± scale."""
+    """Each point's entry in `color_table`: its class, or its (first) value on the ± scale."""
     if dataset.task == TASK_REGRESSION:
         limit = value_limit(dataset)
-        return lut_indices(targets.ravel(), (-limit, limit), LUT_SIZE)
+        return lut_indices(first_column(targets), (-limit, limit), LUT_SIZE)
     return targets.astype(np.intp)
 
 

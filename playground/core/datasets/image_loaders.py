@@ -1,0 +1,186 @@
+"""Image imports: MNIST-format IDX files (also gzipped) and folders with one sub-folder per
+class. Images become float32 `(N, C, H, W)` in [0, 1].
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from playground.core.datasets.imported import (
+    MAX_FILE_BYTES,
+    DataImportError,
+    ImportedData,
+    class_task,
+    encode_classes,
+    read_bytes,
+)
+from playground.core.datasets.info import KIND_IMAGE
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+MAX_IMAGES = 100_000
+MAX_SIDE = 256
+# IDX type codes → numpy types (all big-endian)
+IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+# ---- IDX -------------------------------------------------------------------------------------
+def is_idx_name(path: Path) -> bool:
+    """MNIST's names (train-images-idx3-ubyte), or a .idx file, optionally gzipped."""
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith(".idx") or re.search(r"idx\d", name) is not None
+
+
+def find_idx_labels(images: str | Path) -> Path | None:
+    """The labels file beside an IDX images file, by MNIST's naming, if it exists."""
+    images = Path(images)
+    name = images.name.replace("images", "labels").replace("idx3", "idx1")
+    candidate = images.with_name(name)
+    if candidate != images and candidate.is_file():
+        return candidate
+    return None
+
+
+def load_idx(images_path: str | Path, labels_path: str | Path) -> ImportedData:
+    """Import MNIST-format images `(N, H, W)` and their labels `(N,)`."""
+    images_path, labels_path = Path(images_path), Path(labels_path)
+    images = _read_idx(images_path, "image")
+    labels = _read_idx(labels_path, "label")
+    if images.ndim == 1 and labels.ndim == 3:
+        raise DataImportError(f"{images_path.name} holds labels and {labels_path.name} images: "
+                              "swap the two files")
+    if images.ndim not in (3, 4):
+        raise DataImportError(f"{images_path.name}: this is not an IDX image file (it holds "
+                              f"{images.ndim}-D data; images are 3-D: count × height × width)")
+    if labels.ndim != 1:
+        raise DataImportError(f"{labels_path.name}: this is not an IDX label file (it holds "
+                              f"{labels.ndim}-D data; labels are 1-D: one number per image)")
+    if len(images) != len(labels):
+        raise DataImportError(f"{images_path.name} holds {len(images):,} images but "
+                              f"{labels_path.name} holds {len(labels):,} labels; use the "
+                              "matching pair (train with train, t10k with t10k)")
+    if len(images) > MAX_IMAGES:
+        raise DataImportError(f"{images_path.name}: {len(images):,} images is more than the "
+                              f"{MAX_IMAGES:,} the playground imports")
+    x = images if images.ndim == 4 else images[:, None]
+    return _images(x, labels, images_path.name)
+
+
+def _read_idx(path: Path, what: str) -> np.ndarray:
+    """The array in an IDX file; damaged or foreign files raise DataImportError."""
+    raw = read_bytes(path)
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+        except (OSError, EOFError, zlib.error):
+            raise DataImportError(f"{path.name}: the gzip file is damaged or incomplete; "
+                                  "download it again") from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise DataImportError(f"{path.name}: unpacked it is over {MAX_FILE_BYTES // 2**20} "
+                                  "MB, more than the playground imports")
+    if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] not in IDX_TYPES or not 1 <= raw[3] <= 4:
+        raise DataImportError(f"{path.name}: this is not an IDX {what} file (IDX files start "
+                              f"with the bytes 0 0 8 {3 if what == 'image' else 1}; this one "
+                              f"starts with {' '.join(str(b) for b in raw[:4])})")
+    ndim, dtype = raw[3], np.dtype(IDX_TYPES[raw[2]])
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DataImportError(f"{path.name}: the file ends inside its header; it is truncated")
+    dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    if len(raw) - header != expected:
+        raise DataImportError(f"{path.name}: its header announces {' × '.join(map(str, dims))} "
+                              f"values ({expected:,} bytes) but the file holds "
+                              f"{len(raw) - header:,}; it is truncated or damaged")
+    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(dims)
+
+
+def _images(images: np.ndarray, labels: Sequence[Any], source: str) -> ImportedData:
+    """Classified images: pixels scaled to [0, 1], labels turned into class indices."""
+    y, names = encode_classes(labels)
+    return ImportedData(_scaled(images), y, task=class_task(len(names)), kind=KIND_IMAGE,
+                        class_names=names, source=source)
+
+
+def _scaled(images: np.ndarray) -> np.ndarray:
+    """Pixels in [0, 1]: 8-bit images are divided by 255, others by their largest value."""
+    x = images.astype(np.float32)
+    if images.dtype == np.uint8:
+        return x / 255.0
+    top = float(np.abs(x).max()) if x.size else 0.0
+    return x / top if top > 1.0 else x
+
+
+# ---- image folders ---------------------------------------------------------------------------
+def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
+                      grayscale: bool = True) -> ImportedData:
+    """Import a folder with one sub-folder of images per class (the folder's name is the
+    class). Images are resized to `size` (width, height; default: the first image's size)."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise DataImportError("importing image folders needs Pillow: pip install pillow") \
+            from None
+    root = Path(path)
+    files = _class_files(root)
+    if sum(len(f) for f in files.values()) > MAX_IMAGES:
+        raise DataImportError(f"{root.name}: more than {MAX_IMAGES:,} images; the playground "
+                              "imports up to that many")
+    mode = "L" if grayscale else "RGB"
+    pictures, labels = [], []
+    for name, paths in files.items():
+        for file in paths:
+            try:
+                with Image.open(file) as image:
+                    image = image.convert(mode)
+                    size = size or image.size
+                    if max(size) > MAX_SIDE:
+                        raise DataImportError(
+                            f"{file.name}: {size[0]}×{size[1]} pixels is larger than the "
+                            f"{MAX_SIDE}×{MAX_SIDE} the playground trains on; shrink the "
+                            "images first")
+                    if image.size != size:
+                        image = image.resize(size)
+                    pictures.append(np.asarray(image, dtype=np.uint8))
+            except (OSError, UnidentifiedImageError, ValueError) as err:
+                if isinstance(err, DataImportError):
+                    raise
+                raise DataImportError(f"{root.name}/{name}/{file.name}: cannot read this "
+                                      "image; it is damaged or not an image: remove it") \
+                    from None
+            labels.append(name)
+    x = np.stack(pictures)
+    x = x[:, None] if grayscale else x.transpose(0, 3, 1, 2)
+    return _images(x, labels, root.name)
+
+
+def _class_files(root: Path) -> dict[str, list[Path]]:
+    """Image files per class sub-folder, in name order; empty or missing classes refused."""
+    if not root.is_dir():
+        raise DataImportError(f"{root.name}: no such folder")
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not folders:
+        loose = any(p.suffix.lower() in IMAGE_SUFFIXES for p in root.iterdir())
+        hint = "the images lie directly in it: " if loose else ""
+        raise DataImportError(f"{root.name}: the folder has no class sub-folders; {hint}put "
+                              "the images of each class in a sub-folder named after the class")
+    files = {}
+    for folder in folders:
+        images = sorted(p for p in folder.iterdir()
+                        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not images:
+            raise DataImportError(f"{root.name}/{folder.name}: this class folder has no images "
+                                  f"({', '.join(IMAGE_SUFFIXES)}); add some or remove it")
+        files[folder.name] = images
+    if len(files) < 2:
+        raise DataImportError(f"{root.name}: only one class ('{folders[0].name}'); a classifier "
+                              "needs at least two class sub-folders")
+    return files

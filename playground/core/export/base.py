@@ -1,0 +1,108 @@
+"""What every export shares: its result and error types, atomic files, the model to export."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from playground.core.datafit import check_fit
+from playground.core.datasets import Dataset
+from playground.core.graph import InvalidNetwork
+from playground.core.layers import SpecError
+from playground.core.model import PlaygroundNet, build_model
+from playground.core.project import Project
+
+FILE_MODE = 0o644
+UNTRAINED_NOTE = ("Note: the project has no trained weights, so this export holds the seeded "
+                  "initial ones; train it first to export what it learned.")
+
+
+class ExportError(ValueError):
+    """An export cannot be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """Where an export went (`path`, plus any files written beside it) and how to use it."""
+
+    path: Path
+    message: str
+    files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """The project's network with its weights, in evaluation mode, ready to export."""
+
+    project: Project
+    model: PlaygroundNet
+    trained: bool
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(self.project.network.of_kind("Input")[0].params["shape"])
+
+    def example(self, batch: int = 3) -> torch.Tensor:
+        """A random input batch (a batch above 1 keeps the batch dimension free in a trace)."""
+        generator = torch.Generator().manual_seed(0)
+        return torch.randn(batch, *self.input_shape, generator=generator)
+
+    def note(self) -> str:
+        """The untrained-weights note, or nothing."""
+        return "" if self.trained else "\n" + UNTRAINED_NOTE
+
+
+def source_of(project: Project) -> Source:
+    """Build the project's model with its weights (the seeded initial ones if untrained)."""
+    try:
+        model = build_model(project.network, project.training.seed)
+        if project.weights is not None:
+            model.load_state_arrays(project.weights)
+    except (InvalidNetwork, SpecError) as err:
+        raise ExportError(f"the network cannot be built, so there is nothing to export: {err}"
+                          ) from None
+    return Source(project, model.eval(), project.weights is not None)
+
+
+def fitted_dataset(project: Project) -> Dataset:
+    """The project's data, which must fit its network (for the script and CSV exports)."""
+    try:
+        dataset = project.dataset()
+        check_fit(project.network, dataset)
+    except ValueError as err:  # the data's settings or file, or a network that does not fit
+        raise ExportError(f"the project's data cannot be used with its network: {err}"
+                          ) from None
+    return dataset
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path`, renamed over it only when the block succeeds."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        os.chmod(tmp, FILE_MODE)  # mkstemp's files are private; an export is for sharing
+    except OSError as err:
+        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")

@@ -1,0 +1,65 @@
+"""The `csv` export: the training history (one row per epoch) and the current metrics."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+
+from playground.core.export.base import Source, fitted_dataset, write_text
+from playground.core.training.engine import TrainerBase
+from playground.core.training.snapshots import EpochRecord
+
+HISTORY_COLUMNS = tuple(f.name for f in fields(EpochRecord))
+
+
+def history_csv(history: Sequence[EpochRecord]) -> str:
+    """One row per epoch; empty cells where a metric was not measured that epoch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HISTORY_COLUMNS)
+    for record in history:
+        writer.writerow(["" if v is None else v for v in record.to_dict().values()])
+    return buffer.getvalue()
+
+
+def metrics_csv(metrics: dict[str, float | None]) -> str:
+    """Rows of metric, value."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("metric", "value"))
+    writer.writerows((name, "" if value is None else value) for name, value in metrics.items())
+    return buffer.getvalue()
+
+
+def current_metrics(source: Source) -> dict[str, float | None]:
+    """Loss and accuracy of the exported weights on both splits of the project's data."""
+    project = source.project
+    trainer = TrainerBase(project.network, fitted_dataset(project), project.training,
+                          source.model.state_arrays())
+    return trainer.evaluate()
+
+
+def metrics_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}-metrics.csv")
+
+
+def write(source: Source, path: Path, history: Sequence[EpochRecord]) -> tuple[str, Path]:
+    """Write the history to `path` and the metrics beside it; returns the message and the
+    metrics file."""
+    extra = metrics_path(path)
+    write_text(extra, metrics_csv(current_metrics(source)))
+    write_text(path, history_csv(history))
+    if history:
+        rows = f"{len(history)} epochs (empty cells: not measured that epoch)"
+    else:
+        rows = ("no epochs: a project file keeps no training history; export from File → "
+                "Export… after training in the app, or see the history that `playground "
+                "train` writes to metrics.json")
+    return (f"Wrote the training history to {path} ({rows}) and the current loss and "
+            f"accuracy on the training and test data to {extra}.\n"
+            "Read them with:\n"
+            "    import csv\n"
+            f"    rows = list(csv.DictReader(open({str(path)!r})))" + source.note(), extra)

@@ -1,0 +1,151 @@
+"""Looking inside a recurrent network: its memory over time and the gradient reaching it.
+
+For the chosen sample: every recurrent node's hidden states hₜ and gates, and the size of
+the error signal ‖∂𝓔/∂hₜ‖ that backpropagation through time carries back to each step
+(the lecture's vanishing gradient, step by step). Over a capped part of the test set: the
+prediction against the target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from playground.core.heads import Head
+from playground.core.image_probes import evaluating, probe_tensors, sample_index
+from playground.core.model import PlaygroundNet, Recurrent
+
+if TYPE_CHECKING:
+    from playground.core.training.engine import TrainerBase
+
+PREDICTION_SAMPLES = 200  # test samples whose prediction is drawn against their target
+
+
+@dataclass(frozen=True)
+class SequenceProbe:
+    """What the sequence views draw (numpy only).
+
+    `hidden[node]` is (T, units); `gates[node][name]` too (LSTM: input/forget/output gate,
+    GRU: reset/update gate); `step_gradients[node][t]` is ‖∂𝓔/∂hₜ‖ for t = 1..T.
+    `predictions` and `targets` (n,) over the first test samples: the value for regression,
+    φ(v) of the single unit for binary tasks, the class index otherwise.
+    """
+
+    sample_index: int
+    sample: np.ndarray  # (T, F)
+    hidden: dict[str, np.ndarray] = field(default_factory=dict)
+    gates: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    step_gradients: dict[str, np.ndarray] = field(default_factory=dict)
+    predictions: np.ndarray | None = None
+    targets: np.ndarray | None = None
+    task: str = "regression"
+
+
+def recurrent_nodes(model: PlaygroundNet) -> list[str]:
+    return [n for n in model.order if isinstance(model.nodes[n], Recurrent)]
+
+
+@torch.no_grad()
+def states(model: PlaygroundNet, x: Tensor) -> dict[str, dict[str, np.ndarray]]:
+    """Each recurrent node's record for the first sample of x: 'h' and its gates, (T, units)."""
+    with evaluating(model):
+        values = model.trace(x)
+    record = {}
+    for node in recurrent_nodes(model):
+        unrolled = model.nodes[node].unroll(values[model.sources[node][0]][:1])
+        record[node] = {name: v[0].cpu().numpy().astype(np.float32)
+                        for name, v in unrolled.items()}
+    return record
+
+
+def step_gradients(model: PlaygroundNet, head: Head, x: Tensor, target: Tensor
+                   ) -> dict[str, np.ndarray]:
+    """‖∂𝓔/∂hₜ‖ for t = 1..T at every recurrent node, for one sample (x and target batch 1).
+
+    hₜ for t < T is what the node feeds its recurrent map U at step t + 1; h_T is the last
+    row of its output. Each captured tensor keeps its gradient, which sums every path from
+    hₜ to the error: through later steps and through the outputs.
+    """
+    captured: dict[str, list[Tensor]] = {}
+    handles = []
+    for node in recurrent_nodes(model):
+        module = model.nodes[node]
+        captured[node] = []
+        handles.append(module.hidden_map.register_forward_pre_hook(_keeper(captured[node])))
+        handles.append(module.register_forward_hook(_output_keeper(captured[node])))
+    try:
+        with evaluating(model), torch.enable_grad():
+            field_v = model.output_field(x)
+            loss = head.loss_per_sample(field_v, target,
+                                        model.nodes[model.output_id].act(field_v)).sum()
+            kept = [t for tensors in captured.values() for t in tensors]
+            grads = torch.autograd.grad(loss, kept, allow_unused=True)
+    finally:
+        for handle in handles:
+            handle.remove()
+    by_tensor = dict(zip(map(id, kept), grads, strict=True))
+    norms = {}
+    for node, tensors in captured.items():
+        *steps, out = tensors
+        out_grad = by_tensor[id(out)]
+        if out_grad is not None and out_grad.dim() == 3:  # returns sequences: h_T is the last
+            out_grad = out_grad[:, -1]
+        per_step = [_norm(by_tensor[id(t)]) for t in steps] + [_norm(out_grad)]
+        norms[node] = np.array(per_step, dtype=np.float32)
+    return norms
+
+
+def _norm(grad: Tensor | None) -> float:
+    return 0.0 if grad is None else float(grad.norm())
+
+
+def _keeper(store: list[Tensor]):
+    """A pre-hook keeping h_{t−1} each time U h_{t−1} is computed (h₀ = 0 is no variable)."""
+    def hook(_module, inputs):
+        if inputs[0].requires_grad:
+            store.append(inputs[0])
+    return hook
+
+
+def _output_keeper(store: list[Tensor]):
+    def hook(_module, _inputs, output):
+        store.append(output)
+    return hook
+
+
+@torch.no_grad()
+def predictions(model: PlaygroundNet, head: Head, x: Tensor, labels: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Prediction and target of each sample: values, φ(v) (binary) or class indices."""
+    with evaluating(model):
+        prediction = model(x)
+    if head.task == "multiclass":
+        predicted = head.classes(prediction).float()
+    else:
+        predicted = prediction[:, 0]
+    targets = labels if labels.ndim == 1 else labels[:, 0]
+    return predicted.cpu().numpy().astype(np.float32), targets.astype(np.float32)
+
+
+def sequence_probe(trainer: TrainerBase, sample: int | np.ndarray) -> SequenceProbe | None:
+    """States, gates and gradients per step of the chosen sample (None without recurrence)."""
+    model = trainer.model
+    x, labels = probe_tensors(trainer)
+    if not recurrent_nodes(model) or len(x) == 0:
+        return None
+    index = sample_index(sample, len(x))
+    targets = trainer.t_test if len(trainer.x_test) else trainer.t_train
+    record = states(model, x[index:index + 1])
+    shown = min(len(x), PREDICTION_SAMPLES)
+    predicted, wanted = predictions(model, trainer.head, x[:shown], labels[:shown])
+    return SequenceProbe(
+        index, x[index].cpu().numpy().astype(np.float32),
+        {node: r["h"] for node, r in record.items()},
+        {node: {k: v for k, v in r.items() if k != "h"} for node, r in record.items()
+         if len(r) > 1},
+        step_gradients(model, trainer.head, x[index:index + 1], targets[index:index + 1]),
+        predicted, wanted, trainer.head.task)

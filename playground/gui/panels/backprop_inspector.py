@@ -1,0 +1,323 @@
+"""Backprop inspector: one training sample, one update of a dense network, phase by phase.
+
+Next and Back walk through the forward pass (v and y per unit), the error at the outputs,
+the local gradients δ layer by layer backwards, and the weight changes Δw = η δ y. The
+network is drawn with the numbers beside its units; click a unit to see its formula with the
+numbers put in. "Apply update" adds Δw to the project's weights as one undo step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import (
+    QDialog,
+    QGraphicsEllipseItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.backprop import BackpropStep, backprop_step, dense_chain
+from playground.core.datafit import DataMismatch
+from playground.core.graph import InvalidNetwork
+from playground.core.layers import SpecError
+from playground.core.training.engine import TrainerBase
+from playground.core.training.runtime import DeviceUnavailable
+from playground.gui.document import Document
+from playground.gui.panels.backprop_formulas import (
+    Phase,
+    delta_label,
+    formula,
+    number,
+    phases,
+    sample_text,
+    unit_label,
+)
+from playground.gui.theme import ERROR
+
+COLUMN = 250.0  # scene distance between layers
+ROW = 74.0  # between units of a layer
+RADIUS = 13.0
+MAX_UNITS_DRAWN = 12  # wider layers draw their first units only
+HIGHLIGHT = QColor("#1a73e8")
+EDGE = QColor(150, 150, 150, 110)
+
+
+class _Unit(QGraphicsEllipseItem):
+    """A clickable unit of the diagram."""
+
+    def __init__(self, inspector: BackpropInspector, layer: int, unit: int, centre: QPointF):
+        super().__init__(QRectF(centre.x() - RADIUS, centre.y() - RADIUS, 2 * RADIUS,
+                                2 * RADIUS))
+        self.inspector, self.layer, self.unit = inspector, layer, unit
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Click to see this unit's formula with its numbers")
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self.inspector.select_unit(self.layer, self.unit)
+        event.accept()
+
+
+class BackpropInspector(QDialog):
+    """Steps through one backpropagation update of the document's network."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Backprop step")
+        self.document = document
+        self.step: BackpropStep | None = None
+        self.phase_index = 0
+        self.selected = (0, 0)  # (layer, unit); layer 0 is the first Dense layer
+        self._trainer: TrainerBase | None = None
+        self._loss_before: float | None = None
+        self._build()
+        self._load()
+
+    # ---- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        self.sample_box = QSpinBox()
+        self.sample_box.setToolTip("Which training sample to follow through the update")
+        self.sample_text = QLabel()
+        self.rate_text = QLabel()
+        self.phase_text = QLabel()
+        bold = QFont(self.phase_text.font())
+        bold.setBold(True)
+        self.phase_text.setFont(bold)
+        self.formula_text = QLabel()
+        self.formula_text.setWordWrap(True)
+        self.formula_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.formula_text.setStyleSheet(f"color: {HIGHLIGHT.name()}")
+        larger = QFont(self.formula_text.font())
+        larger.setPointSizeF(larger.pointSizeF() * 1.15)
+        self.formula_text.setFont(larger)
+        self.loss_text = QLabel()
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ERROR.name()}")
+        self.problem.hide()
+        self.scene = QGraphicsScene(self)
+        self.view = QGraphicsView(self.scene)
+        self.view.setRenderHint(self.view.renderHints().Antialiasing)
+        self.back_button = QPushButton("◀ Back")
+        self.next_button = QPushButton("Next ▶")
+        self.apply_button = QPushButton("Apply update")
+        self.apply_button.setToolTip("Add Δw to the network's weights (one undo step)")
+        close = QPushButton("Close")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Sample"))
+        top.addWidget(self.sample_box)
+        top.addWidget(self.sample_text, 1)
+        top.addWidget(self.rate_text)
+        buttons = QHBoxLayout()
+        for button in (self.back_button, self.next_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.loss_text)
+        layout.addWidget(self.phase_text)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.formula_text)
+        layout.addLayout(buttons)
+        self.sample_box.valueChanged.connect(self._on_sample_changed)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.apply_button.clicked.connect(self.apply_update)
+        close.clicked.connect(self.accept)
+        self.resize(980, 640)
+
+    # ---- the model and the numbers --------------------------------------------------------
+    def _load(self) -> None:
+        """Build the network from the document (its current or seeded weights)."""
+        project = self.document.project
+        self.step = None
+        try:
+            self._trainer = TrainerBase(project.network, self.document.dataset,
+                                        project.training, project.weights)
+            dense_chain(self._trainer.model)
+        except (InvalidNetwork, DataMismatch, SpecError, DeviceUnavailable) as err:
+            self._trainer = None
+            self._show_problem(f"The backprop inspector is not available for this network: "
+                               f"{err}")
+            return
+        if self._trainer.dataset.x_train.ndim != 2 or not self._trainer.n_train:
+            self._trainer = None
+            self._show_problem("The backprop inspector follows flat samples (a vector per "
+                               "sample); this data set has none.")
+            return
+        self.sample_box.setRange(0, self._trainer.n_train - 1)
+        rate = project.training.learning_rate
+        note = "" if project.training.optimizer == "sgd" else \
+            f" — plain gradient descent; training itself uses {project.training.optimizer}"
+        self.rate_text.setText(f"η = {number(rate)} (learning rate){note}")
+        self._compute()
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+        for widget in (self.sample_box, self.back_button, self.next_button, self.apply_button):
+            widget.setEnabled(False)
+        self.scene.clear()
+
+    def _compute(self) -> None:
+        assert self._trainer is not None
+        n = self.sample_box.value()
+        dataset = self._trainer.dataset
+        self.step = backprop_step(self._trainer.model, self._trainer.head, dataset.x_train[n],
+                                  dataset.y_train[n],
+                                  self.document.project.training.learning_rate)
+        self.sample_text.setText(sample_text(dataset.x_train[n], self.step.target))
+        self._show()
+
+    @property
+    def phase(self) -> Phase:
+        assert self.step is not None
+        return phases(self.step)[self.phase_index]
+
+    # ---- navigation -----------------------------------------------------------------------
+    @Slot()
+    def next(self) -> None:
+        if self.step is not None and self.phase_index < len(phases(self.step)) - 1:
+            self.phase_index += 1
+            self._show()
+
+    @Slot()
+    def back(self) -> None:
+        if self.phase_index > 0:
+            self.phase_index -= 1
+            self._show()
+
+    def select_unit(self, layer: int, unit: int) -> None:
+        """Show the formula of this unit (layer -1: an input, which has none)."""
+        if layer >= 0:
+            self.selected = (layer, unit)
+            self._show()
+
+    @Slot(int)
+    def _on_sample_changed(self, _value: int) -> None:
+        self._loss_before = None
+        self._compute()
+
+    # ---- apply ----------------------------------------------------------------------------
+    @Slot()
+    def apply_update(self) -> None:
+        """w ← w + Δw, b ← b + Δb for every layer: one undoable edit of the weights."""
+        if self.step is None or self._trainer is None:
+            return
+        base = self.document.project.weights or self._trainer.weights()
+        merged = dict(base)
+        for layer in self.step.layers:
+            key = f"{layer.node}.weight"
+            merged[key] = (merged[key] + layer.weight_change).astype(base[key].dtype)
+            if f"{layer.node}.bias" in merged:
+                bias = merged[f"{layer.node}.bias"]
+                merged[f"{layer.node}.bias"] = (bias + layer.bias_change).astype(bias.dtype)
+        self._loss_before = self.step.loss
+        n = self.sample_box.value()
+        self.document.edit(f"Apply one backprop step (sample {n})",
+                           lambda project: setattr(project, "weights", merged))
+        self._trainer.model.load_state_arrays(merged)
+        self._compute()
+
+    # ---- drawing --------------------------------------------------------------------------
+    def _show(self) -> None:
+        step = self.step
+        if step is None:
+            return
+        phase = self.phase
+        if phase.layer >= 0 and self.selected[0] != phase.layer:
+            self.selected = (phase.layer, 0)
+        layer, unit = self.selected
+        self.phase_text.setText(phase.title)
+        text = formula(step, self._trainer.head.loss, phase, layer, unit)
+        name = step.layers[layer].node
+        self.formula_text.setText(f"{name}, unit {unit + 1}:  {text}")
+        count = len(phases(step))
+        self.back_button.setEnabled(self.phase_index > 0)
+        self.next_button.setEnabled(self.phase_index < count - 1)
+        self.apply_button.setEnabled(phase.kind == "change")
+        change = ""
+        if self._loss_before is not None:
+            change = f"   — after the update: {number(self._loss_before)} → {number(step.loss)}"
+        self.loss_text.setText(f"This sample's error 𝓔(n) = {number(step.loss)}{change}")
+        self._draw(step, phase)
+
+    def _centres(self, step: BackpropStep) -> list[list[QPointF]]:
+        widths = [len(step.layers[0].inputs)] + [len(layer.field) for layer in step.layers]
+        columns = []
+        for c, width in enumerate(widths):
+            shown = min(width, MAX_UNITS_DRAWN)
+            top = -(shown - 1) * ROW / 2
+            columns.append([QPointF(c * COLUMN, top + r * ROW) for r in range(shown)])
+        return columns
+
+    def _draw(self, step: BackpropStep, phase: Phase) -> None:
+        self.scene.clear()
+        centres = self._centres(step)
+        layer, unit = self.selected
+        for index, data in enumerate(step.layers):
+            below, here = centres[index], centres[index + 1]
+            for j, end in enumerate(here):
+                for i, start in enumerate(below):
+                    focus = self._edge_in_focus(phase.kind, index, j, i)
+                    pen = QPen(HIGHLIGHT if focus else EDGE, 2.0 if focus else 1.0)
+                    self.scene.addLine(start.x() + RADIUS, start.y(), end.x() - RADIUS,
+                                       end.y(), pen)
+                    if focus:
+                        value = data.weight_change[j, i] if phase.kind == "change" \
+                            else data.weights[j, i]
+                        name = "Δw" if phase.kind == "change" else "w"
+                        self._text(f"{name} {number(value)}", start + (end - start) * 0.5,
+                                   HIGHLIGHT)
+        for i, centre in enumerate(centres[0]):
+            self._unit(-1, i, centre, False)
+            self._text(f"x{i + 1} = {number(step.layers[0].inputs[i])}",
+                       centre + QPointF(-RADIUS - 4, -RADIUS - 18), None)
+        for index in range(len(step.layers)):
+            for j, centre in enumerate(centres[index + 1]):
+                self._unit(index, j, centre, (index, j) == (layer, unit))
+                label = unit_label(step, phase.kind, index, j)
+                if self._delta_shown(phase, index):
+                    label += "\n" + delta_label(step, index, j)
+                self._text(label, centre + QPointF(RADIUS + 4, -RADIUS), None)
+        self.view.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+
+    def _edge_in_focus(self, kind: str, index: int, j: int, i: int) -> bool:
+        """Incoming edges of the chosen unit (forward, Δw); its outgoing ones for hidden δ."""
+        layer, unit = self.selected
+        if kind == "delta" and layer == index - 1:
+            return i == unit
+        return kind in ("forward", "change") and layer == index and j == unit
+
+    def _delta_shown(self, phase: Phase, index: int) -> bool:
+        return phase.kind == "change" or (phase.kind == "delta" and index >= phase.layer)
+
+    def _unit(self, layer: int, unit: int, centre: QPointF, chosen: bool) -> None:
+        item = _Unit(self, layer, unit, centre)
+        item.setBrush(QBrush(HIGHLIGHT if chosen else QColor("white")))
+        item.setPen(QPen(QColor("#202124"), 1.5))
+        self.scene.addItem(item)
+
+    def _text(self, text: str, at: QPointF, color: QColor | None) -> None:
+        """Black text at `at`; coloured (an edge's number) on a white patch, centred."""
+        item = self.scene.addSimpleText(text)
+        if color is None:
+            item.setPos(at)
+            return
+        item.setBrush(QBrush(color))
+        box = item.boundingRect()
+        item.setPos(at - box.center())
+        patch = self.scene.addRect(item.sceneBoundingRect().adjusted(-2, -1, 2, 1),
+                                   QPen(Qt.PenStyle.NoPen), QBrush(QColor(255, 255, 255, 230)))
+        patch.setZValue(1)
+        item.setZValue(2)

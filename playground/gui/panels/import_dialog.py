@@ -1,0 +1,279 @@
+"""Import the user's data: the flow behind File → Import Data…, the data panel's Import…
+button and drops onto the window (`DataImporter`), and the CSV dialog that previews the first
+rows and lets the user choose the label and feature columns and the task.
+
+A CSV file is read once (`read_table`); OK turns the table into samples with the chosen
+columns. A bad cell keeps the dialog open with the message, so another choice can fix it.
+Any other problem goes to the window's `show_error` and leaves the project as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QObject, Qt, Slot
+from PySide6.QtGui import QBrush, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.datasets.imports import (
+    AUTO,
+    CsvTable,
+    DataImportError,
+    ImportedData,
+    detect_format,
+    find_idx_labels,
+    import_table,
+    is_idx_name,
+    load_path,
+    read_table,
+)
+from playground.gui.theme import ERROR
+
+if TYPE_CHECKING:
+    from playground.gui.main_window import MainWindow
+
+DATA_FILTER = ("Data files (*.csv *.tsv *.txt *.npz *.idx *.gz *-ubyte);;"
+               "CSV tables (*.csv *.tsv *.txt);;NumPy arrays (*.npz);;All files (*)")
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".npz")
+
+PREVIEW_ROWS = 8
+FEATURE_COLUMNS = 3  # check boxes per row
+TASK_CHOICES = ((AUTO, "Auto (from the label column)"), ("binary", "Binary classification"),
+                ("multiclass", "Multi-class classification"), ("regression", "Regression"))
+DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars (|)",
+                   " ": "spaces"}
+
+
+class CsvImportDialog(QDialog):
+    """The columns of a CSV table as label, features or unused; OK imports them."""
+
+    def __init__(self, table: CsvTable, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.table = table
+        self.imported: ImportedData | None = None
+        self.setWindowTitle(f"Import {table.source}")
+        self._numeric = set(table.numeric_columns())
+        self.preview = self._preview()
+        self.label_combo = QComboBox()
+        self.label_combo.addItems(list(table.names))
+        self.label_combo.setToolTip("The column the network learns to predict")
+        self.task_combo = QComboBox()
+        for task, text in TASK_CHOICES:
+            self.task_combo.addItem(text, task)
+        self.task_combo.setToolTip("Auto: text or few whole-number labels are classes, other "
+                                   "numbers a regression")
+        self.feature_boxes = [QCheckBox(name) for name in table.names]
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ERROR.name()}")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self._lay_out()
+        self.label_combo.currentIndexChanged.connect(self._on_label_chosen)
+        for box in self.feature_boxes:
+            box.toggled.connect(self._mark_columns)
+        self.label_combo.setCurrentIndex(table.width - 1)
+        self._on_label_chosen(table.width - 1)
+        self.resize(720, 520)
+
+    def _preview(self) -> QTableWidget:
+        rows = self.table.rows[:PREVIEW_ROWS]
+        preview = QTableWidget(len(rows), self.table.width)
+        preview.setHorizontalHeaderLabels(list(self.table.names))
+        preview.setVerticalHeaderLabels([str(n) for n in self.table.row_numbers[:len(rows)]])
+        preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                preview.setItem(r, c, QTableWidgetItem(cell))
+        preview.resizeColumnsToContents()
+        preview.setToolTip("The first rows as read; row numbers as a spreadsheet shows them")
+        return preview
+
+    def _lay_out(self) -> None:
+        table = self.table
+        delimiter = DELIMITER_WORDS.get(table.delimiter, repr(table.delimiter))
+        header = "the first row names the columns" if table.has_header else "no header row"
+        about = QLabel(f"{len(table.rows):,} rows and {table.width} columns separated by "
+                       f"{delimiter}; {header}. The first rows:")
+        about.setWordWrap(True)
+        grid = QGridLayout()
+        for i, box in enumerate(self.feature_boxes):
+            grid.addWidget(box, i // FEATURE_COLUMNS, i % FEATURE_COLUMNS)
+        holder = QWidget()
+        holder.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        rows = -(-len(self.feature_boxes) // FEATURE_COLUMNS)
+        scroll.setMaximumHeight(min(6, rows) * (self.fontMetrics().height() + 12) + 8)
+        form = QFormLayout()
+        form.addRow("Label", self.label_combo)
+        form.addRow("Task", self.task_combo)
+        form.addRow("Features", scroll)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+    # ---- choices ---------------------------------------------------------------------------
+    @Slot(int)
+    def _on_label_chosen(self, label: int) -> None:
+        """The label column cannot be a feature; the other numeric columns are, at first."""
+        for column, box in enumerate(self.feature_boxes):
+            box.blockSignals(True)
+            box.setEnabled(column != label)
+            box.setChecked(column != label and column in self._numeric)
+            box.setToolTip("the label column" if column == label else
+                           "" if column in self._numeric else "holds text: not a feature")
+            box.blockSignals(False)
+        self._mark_columns()
+
+    @Slot()
+    def _mark_columns(self) -> None:
+        """Bold header for the label, grey cells for columns left out."""
+        label = self.label_combo.currentIndex()
+        grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        normal = self.palette().color(QPalette.ColorRole.Text)
+        for column, box in enumerate(self.feature_boxes):
+            used = column == label or box.isChecked()
+            header = self.preview.horizontalHeaderItem(column)
+            font = QFont(self.font())
+            font.setBold(column == label)
+            header.setFont(font)
+            header.setText(self.table.names[column] + ("  (label)" if column == label else ""))
+            for row in range(self.preview.rowCount()):
+                self.preview.item(row, column).setForeground(QBrush(normal if used else grey))
+        self.preview.resizeColumnsToContents()
+        self.problem.clear()
+
+    def features(self) -> list[int]:
+        return [c for c, box in enumerate(self.feature_boxes) if box.isChecked()]
+
+    def accept(self) -> None:
+        """Import with the chosen columns; a problem is shown here and the dialog stays."""
+        try:
+            self.imported = import_table(self.table, self.label_combo.currentIndex(),
+                                         self.features(), self.task_combo.currentData())
+        except DataImportError as err:
+            self.problem.setText(str(err))
+            return
+        super().accept()
+
+
+class DataImporter(QObject):
+    """Asks for a data file, reads it and makes it the document's data (one undo step)."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+
+    @Slot()
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import data", self._folder(),
+                                              DATA_FILTER)
+        if path:
+            self.import_paths([Path(path)])
+
+    @Slot()
+    def choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self.window, "Import a folder of images (one sub-folder per class)", self._folder())
+        if path:
+            self.import_paths([Path(path)])
+
+    def import_paths(self, paths: list[Path]) -> bool:
+        """Import a file or folder, or IDX images with their labels file; on any problem the
+        message is shown and the project stays as it was."""
+        try:
+            data = self._read(paths)
+        except DataImportError as err:
+            self.window.show_error("Cannot import the data",
+                                   f"{err}\n\nThe project is unchanged.")
+            return False
+        if data is None:  # cancelled
+            return False
+        self.window.controller.stop_training()
+        changes = self.window.document.import_data(data)
+        text = f"Imported {data.source}: {data.summary()}"
+        self.window.statusBar().showMessage(". ".join([text, *changes]), 10000)
+        return True
+
+    def _read(self, paths: list[Path]) -> ImportedData | None:
+        images, labels = _idx_pair(paths)
+        kind = detect_format(images)
+        if kind == "csv":
+            with _busy():
+                table = read_table(images)
+            dialog = self.csv_dialog(table)
+            return dialog.imported if dialog.exec() == QDialog.DialogCode.Accepted else None
+        if kind == "idx":
+            labels = labels or find_idx_labels(images) or self.ask_labels(images)
+            if labels is None:
+                return None
+        with _busy():
+            return load_path(images, labels=labels)
+
+    def csv_dialog(self, table: CsvTable) -> CsvImportDialog:
+        return CsvImportDialog(table, self.window)
+
+    def ask_labels(self, images: Path) -> Path | None:
+        """The labels file that goes with IDX images (None: cancelled)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, f"The labels file for {images.name}", str(images.parent),
+            "IDX labels (*idx1* *labels* *.idx *.gz);;All files (*)")
+        return Path(path) if path else None
+
+    def _folder(self) -> str:
+        path = self.window.document.path
+        return str(path.parent) if path is not None else str(Path.home())
+
+
+def data_paths(mime: QMimeData) -> list[Path]:
+    """The dropped files and folders that can be imported as data."""
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [p for p in paths if p.is_dir() or p.suffix.lower() in DATA_SUFFIXES
+            or is_idx_name(p)]
+
+
+def _idx_pair(paths: list[Path]) -> tuple[Path, Path | None]:
+    """The file to import and, for two dropped IDX files, which one holds the labels."""
+    if len(paths) == 2 and all(is_idx_name(p) for p in paths):
+        first, second = paths
+        if re.search(r"label|idx1", first.name.lower()):
+            first, second = second, first
+        return first, second
+    return paths[0], None
+
+
+@contextmanager
+def _busy() -> Iterator[None]:
+    """A wait cursor while a file is read."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()

@@ -1,0 +1,180 @@
+"""The window's docks for convolutional, autoencoder and recurrent networks.
+
+Each dock appears only when it applies to the open project (feature maps for a network with
+Conv2d or pooling layers on images, the latent space for autoencoders, …) and is drawn from
+the frames only while it is on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from playground.core.datasets import TASK_REGRESSION, Dataset
+from playground.core.graph import InvalidNetwork
+from playground.core.inference import FixedNet
+from playground.core.layers import SpecError
+from playground.core.probes import Frame
+from playground.core.spec import NetworkSpec
+from playground.gui.plots.confusion import ConfusionView
+from playground.gui.plots.drawing_pad import DrawingPanel
+from playground.gui.plots.feature_maps import FeatureMapView
+from playground.gui.plots.latent import LatentView
+from playground.gui.plots.sequence_view import SequenceView
+from playground.gui.worker import TrainingController
+
+MakeDock = Callable[[str, QWidget, Qt.DockWidgetArea, bool], QDockWidget]
+MAP_KINDS = {"Conv2d", "MaxPool2d", "AvgPool2d"}
+RECURRENT_KINDS = {"RNN", "LSTM", "GRU"}
+
+
+def applicable(spec: NetworkSpec, dataset: Dataset) -> dict[str, bool]:
+    """Which views apply to a network on a data set, by dock title."""
+    kinds = {layer.kind for layer in spec.layers}
+    images = dataset.info.kind == "image"
+    autoencoder = bool(getattr(dataset, "autoencoder", False))
+    classifies = dataset.task != TASK_REGRESSION and not autoencoder
+    return {
+        "Feature maps": images and bool(kinds & MAP_KINDS),
+        "Mistakes": images and classifies,
+        "Drawing pad": images and classifies,
+        "Latent space": autoencoder,
+        "Sequence": bool(kinds & RECURRENT_KINDS),
+        "Output": dataset.info.kind not in ("image", "sequence"),
+    }
+
+
+class DeepDocks(QObject):
+    """Makes the docks, shows or hides them as the project changes, and feeds them frames."""
+
+    def __init__(self, window: QMainWindow, controller: TrainingController, output: QDockWidget,
+                 make_dock: MakeDock):
+        super().__init__(window)
+        self.controller = controller
+        self.feature_maps = FeatureMapView()
+        self.confusion = ConfusionView()
+        self.pad = DrawingPanel()
+        self.latent = LatentView()
+        self.sequence = SequenceView()
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        views = {"Feature maps": self.feature_maps, "Mistakes": self.confusion,
+                 "Drawing pad": self.pad, "Latent space": self.latent,
+                 "Sequence": self.sequence}
+        self.docks = {"Output": output}
+        for title, view in views.items():
+            dock = make_dock(title, view, right, True)
+            window.tabifyDockWidget(output, dock)
+            dock.visibilityChanged.connect(self._dock_shown)
+            self.docks[title] = dock
+        self._applies: dict[str, bool] = {}
+        self._frame: Frame | None = None
+        self._count = 0
+        self._net_for: tuple[dict, object] | None = None  # (structure, weights) read with
+        self.feature_maps.sampleChosen.connect(self._choose_sample)
+        self.sequence.sampleChosen.connect(self._choose_sample)
+        self.pad.drawingChanged.connect(self._drawing_changed)
+        self.confusion.gallery.clicked.connect(self._inspect_mistake)
+        self.pad.set_net_source(self._fixed_net)
+        self.latent.set_net_source(self._fixed_net)
+
+    # ---- following the project -----------------------------------------------------------
+    def follow(self, spec: NetworkSpec, dataset: Dataset) -> None:
+        """Show the docks that apply (raising newly applicable ones), hide the others.
+
+        A dock is shown or hidden only when that changes (or the first time, after the
+        window restored its last layout), so a dock the user closed stays closed."""
+        applies = applicable(spec, dataset)
+        raised = False
+        for title, now in applies.items():
+            if now != self._applies.get(title):
+                self.docks[title].setVisible(now)
+                if now and title != "Output" and not raised:
+                    # The first view that now applies, once the window is on screen (a tab
+                    # raised before that does not stay raised).
+                    QTimer.singleShot(0, self.docks[title], self.docks[title].raise_)
+                    raised = True
+        self._applies = applies
+        count = len(dataset.x_test) or len(dataset.x_train)
+        if count != self._count:
+            self._count = count
+            self.feature_maps.set_count(count)
+            self.sequence.set_count(count)
+        shape = tuple(spec.of_kind("Input")[0].params["shape"]) if spec.of_kind("Input") else ()
+        self.pad.set_input_shape(shape)
+        project = self.controller.document.project
+        structure = {"network": spec.structure(), "seed": project.training.seed}
+        if self._net_for is None or self._net_for[0] != structure or \
+                self._net_for[1] is not project.weights:  # not for a mere move of a node
+            self._net_for = (structure, project.weights)
+            self.pad.invalidate()
+            self.latent.invalidate()
+
+    def _fixed_net(self) -> FixedNet | None:
+        """The open network on its current weights (None while it cannot be built)."""
+        weights = self.controller.preview_weights()
+        if weights is None:
+            return None
+        try:
+            return FixedNet(self.controller.document.spec, weights)
+        except (InvalidNetwork, SpecError, ValueError):
+            return None
+
+    # ---- frames --------------------------------------------------------------------------
+    @Slot(object)
+    def show_frame(self, frame: Frame) -> None:
+        self._frame = frame
+        for title in self.docks:
+            if title != "Output" and self._on_screen(title):
+                self._draw(title, frame)
+
+    def _on_screen(self, title: str) -> bool:
+        dock = self.docks[title]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    def _draw(self, title: str, frame: Frame) -> None:
+        if title == "Feature maps":
+            self.feature_maps.show_probe(frame.image)
+        elif title == "Mistakes":
+            self.confusion.show_probe(frame.image)
+        elif title == "Drawing pad":
+            self.pad.show_probe(frame.image)
+        elif title == "Latent space":
+            self.latent.show_probe(frame.latent)
+        elif title == "Sequence":
+            self.sequence.show_probe(frame.sequence)
+
+    @Slot(bool)
+    def _dock_shown(self, visible: bool) -> None:
+        dock = self.sender()
+        if visible and self._frame is not None:
+            title = next((t for t, d in self.docks.items() if d is dock), None)
+            if title is not None and title != "Output":
+                self._draw(title, self._frame)
+
+    # ---- choosing what the probes look at ------------------------------------------------
+    @Slot(int)
+    def _choose_sample(self, index: int) -> None:
+        self.controller.set_probe_sample(index)
+
+    @Slot(int)
+    def _inspect_mistake(self, tile: int) -> None:
+        """A click on a misclassified image shows that sample's feature maps."""
+        probe = self._frame.image if self._frame is not None else None
+        if probe is None or probe.mistakes is None or tile >= len(probe.mistakes):
+            return
+        self.feature_maps.chooser.spin.setValue(int(probe.mistakes[tile]))
+        if not self.docks["Feature maps"].isHidden():
+            self.docks["Feature maps"].raise_()
+
+    @Slot(object)
+    def _drawing_changed(self, drawing: np.ndarray | None) -> None:
+        """A drawing becomes the sample the training process probes; a cleared pad gives
+        the chosen test sample back."""
+        if drawing is None:
+            self.controller.set_probe_sample(self.feature_maps.chooser.spin.value(),
+                                             redraw=False)
+        else:
+            self.controller.set_probe_sample(drawing, redraw=False)

@@ -1,0 +1,38 @@
+"""Activation histograms: each hidden layer's fields over its φ and φ′, saturation in words."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.core.presets import load_preset
+from playground.gui.document import Document
+from playground.gui.plots.activations import layer_title
+
+
+def test_each_hidden_layer_gets_its_histogram_over_phi_and_its_slope(window):
+    view = window.activations
+    frame = window.controller.last_frame
+    assert list(view.plots) == ["dense_1", "dense_2"]
+    for node, plot in view.plots.items():
+        histogram = frame.histograms[node]
+        heights = plot.bars.opts["height"]
+        assert heights.max() == 1.0
+        np.testing.assert_allclose(heights, histogram.counts / histogram.counts.max())
+        xs, phi = plot.phi.getData()
+        np.testing.assert_allclose(phi, np.tanh(xs), atol=1e-6)
+        np.testing.assert_allclose(plot.slope.getData()[1], 1 - np.tanh(xs) ** 2, atol=1e-6)
+        assert plot.plot.titleLabel.text.startswith(f"{node} · tanh · ")
+        assert "saturated" in plot.plot.titleLabel.text
+
+
+def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window):
+    frame = window.controller.last_frame
+    title = layer_title("dense_1", frame.histograms["dense_1"], 2)
+    assert title.startswith("dense_1 · tanh")
+    relu = frame.histograms["dense_1"].__class__(
+        "relu", *[getattr(frame.histograms["dense_1"], f) for f in
+                  ("edges", "counts", "curve_v", "phi", "slope")], 0.25)
+    assert layer_title("dense_1", relu, 2) == "dense_1 · relu · 25% inactive · 2 dead"
+    window.set_document(Document.untitled(load_preset("perceptron-separable")))
+    assert not window.activations.graphics.isVisible()
+    assert window.activations.note.isVisible()

@@ -1,0 +1,61 @@
+"""Learning dynamics: batch modes one click apart, kept runs overlaid, same start weights."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from playground.gui.worker import FINISHED, PAUSED
+
+
+def first_epoch(window, qtbot) -> float:
+    """Reset, train one epoch, and return its average training error."""
+    window.reset_action.trigger()
+    window.controller.step("epoch")
+    qtbot.waitUntil(lambda: window.controller.state == PAUSED
+                    and bool(window.controller.history),
+                    timeout=15_000)
+    return window.controller.history[0].train_loss
+
+
+def test_online_mini_batch_and_full_batch_are_one_click_apart(window):
+    modes = window.training_panel.batch_mode
+    training = lambda: window.document.project.training  # noqa: E731
+    assert modes.buttons[1].isChecked() and training().batch_size == 10
+    QTest.mouseClick(modes.buttons[0], Qt.MouseButton.LeftButton)
+    assert training().batch_size == 1 and modes.buttons[0].isChecked()
+    QTest.mouseClick(modes.buttons[2], Qt.MouseButton.LeftButton)
+    assert training().batch_size == 0
+    assert window.training_panel.editors["batch_size"].text() == "full batch"
+    QTest.mouseClick(modes.buttons[1], Qt.MouseButton.LeftButton)
+    assert training().batch_size == 10  # the mini-batch size used before
+    window.undo_action.trigger()
+    assert training().batch_size == 0 and modes.buttons[2].isChecked()
+
+
+def test_kept_runs_overlay_with_labels_and_start_from_the_same_weights(window, qtbot):
+    curves = window.curves
+    loss = first_epoch(window, qtbot)
+    curves.keep_action.trigger()
+    assert first_epoch(window, qtbot) == loss  # same seed: same weights and sample order
+    window.document.edit_spec("relu", lambda spec: [spec.set_params(n, activation="relu")
+                                                    for n in ("dense_1", "dense_2")])
+    relu_loss = first_epoch(window, qtbot)
+    assert relu_loss != loss
+    curves.keep_action.trigger()
+    assert [run.label for run in curves.kept] == [
+        "tanh · batch 10 · sgd η 0.03 · seed 0", "relu · batch 10 · sgd η 0.03 · seed 0"]
+    assert [list(run.losses) for run in curves.kept] == [[loss], [relu_loss]]
+    assert all(c.isVisible() for c in curves._kept_curves)
+    caption = curves.runs_caption.text()
+    assert "same start weights" in caption and "relu&nbsp;·&nbsp;batch&nbsp;10" in caption
+    curves.clear_action.trigger()
+    assert not curves.kept and not curves.runs_caption.isVisible()
+
+
+def test_the_reason_training_stopped_is_shown(window, qtbot):
+    window.document.set_training(epochs=1)
+    window.controller.step("epoch")
+    qtbot.waitUntil(lambda: window.controller.state == FINISHED, timeout=20_000)
+    assert window.training_panel.status.text().startswith("Trained for the full 1 epoch")
+    assert window.training_panel.status.isVisible()
