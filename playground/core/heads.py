@@ -9,6 +9,7 @@ the output's range.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,15 +62,17 @@ class Head:
         onehot[np.arange(len(labels)), labels] = 1.0
         return onehot
 
-    def loss_per_sample(self, field: Tensor, target: Tensor, prediction: Tensor) -> Tensor:
-        """𝓔(n) for each sample, from the Output's field v and its prediction φ(v)."""
+    def loss_per_sample(self, field: Tensor, target: Tensor,
+                        activation: Callable[[Tensor], Tensor]) -> Tensor:
+        """𝓔(n) for each sample, from the Output's field v (and φ, applied only where the loss
+        needs the prediction φ(v): the cross-entropies work on v directly)."""
         if self.loss == "cross_entropy":
             return functional.cross_entropy(field, target, reduction="none")
         if self.loss == "binary_cross_entropy":
             per_unit = functional.binary_cross_entropy_with_logits(field, target,
                                                                    reduction="none")
             return per_unit.sum(dim=-1)
-        return 0.5 * ((prediction - target) ** 2).sum(dim=-1)
+        return 0.5 * ((activation(field) - target) ** 2).sum(dim=-1)
 
     def classes(self, prediction: Tensor) -> Tensor:
         """Predicted class indices from φ(v)."""

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 GRID = 100  # decision-boundary resolution per axis
 LABELLED_POINTS = 16  # training sets this small get the network's output written by each point
+LIVE_METRICS_SECONDS = 0.25  # live frames refresh loss and accuracy at most 4 times a second
 UNIT_STRIDE = 3  # a unit's picture keeps every third grid point per axis: 34 × 34
 
 _RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "step": (0.0, 1.0),
@@ -155,12 +156,13 @@ def _extent(dataset: Dataset) -> tuple[float, float, float, float]:
 
 
 def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
-               history_from: int = 0, sample: int | np.ndarray = 0) -> Frame:
+               history_from: int = 0, sample: int | np.ndarray = 0, live: bool = False) -> Frame:
     """Everything the live views need about the trainer's current state.
 
     `history_from` leaves out the records before it (a receiver that has them already
     appends the rest). `sample` is the test sample (an index, or an image such as a
-    drawing) that the image and sequence probes look at.
+    drawing) that the image and sequence probes look at. A `live` frame (while training
+    runs) re-evaluates loss and accuracy only every LIVE_METRICS_SECONDS of training.
     """
     output, maps, ranges = pictures(trainer.model, trainer.head, trainer.dataset,
                                     trainer.device)
@@ -176,7 +178,8 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
             point_outputs = model(trainer.x_train)[:, 0].cpu().numpy().astype(np.float32)
             model.train(was_training)
     contributions, contribution_bias = _contributions(model, trainer.dataset)
-    return Frame(trainer.snapshot(), tuple(trainer.history[history_from:]), epochs_per_second,
+    snapshot = trainer.snapshot(LIVE_METRICS_SECONDS if live else 0.0)
+    return Frame(snapshot, tuple(trainer.history[history_from:]), epochs_per_second,
                  output,
                  _extent(trainer.dataset), output_range(trainer.head, trainer.dataset), maps,
                  ranges, weights, biases, first, point_outputs,

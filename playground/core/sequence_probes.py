@@ -80,8 +80,7 @@ def step_gradients(model: PlaygroundNet, head: Head, x: Tensor, target: Tensor
     try:
         with evaluating(model), torch.enable_grad():
             field_v = model.output_field(x)
-            loss = head.loss_per_sample(field_v, target,
-                                        model.nodes[model.output_id].act(field_v)).sum()
+            loss = head.loss_per_sample(field_v, target, model.nodes[model.output_id].act).sum()
             kept = [t for tensors in captured.values() for t in tensors]
             grads = torch.autograd.grad(loss, kept, allow_unused=True)
     finally:

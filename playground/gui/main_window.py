@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStyle,
+    QTabBar,
     QWidget,
 )
 
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: QSettings | None = None, document: Document | None = None):
         super().__init__()
+        self._tidy_timer = QTimer(self, singleShot=True, interval=0)
+        self._tidy_timer.timeout.connect(self._tidy_tab_bars)
         self.settings = settings or QSettings()
         self.document = document or Document.untitled(load_preset("circle"), self)
         self.document.setParent(self)
@@ -113,9 +116,9 @@ class MainWindow(QMainWindow):
         # Children are deleted in the order they were added: the scene goes after the panels
         # that listen to its selection, so none of them hears from a half-deleted scene.
         self.scene.setParent(self)
-        self.resizeDocks([layers, inspector], [280, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([layers, inspector], [300, 380], Qt.Orientation.Horizontal)
         self.resizeDocks([layers, data], [380, 460], Qt.Orientation.Vertical)
-        self.resizeDocks([inspector, output, curves], [240, 340, 280], Qt.Orientation.Vertical)
+        self.resizeDocks([inspector, output, curves], [200, 400, 260], Qt.Orientation.Vertical)
 
         self._shown_dataset = None
         self.summary = QLabel()
@@ -154,7 +157,30 @@ class MainWindow(QMainWindow):
             widget = holder
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        dock.visibilityChanged.connect(self._schedule_tidy)
+        dock.dockLocationChanged.connect(self._schedule_tidy)
         return dock
+
+    @Slot()
+    def _schedule_tidy(self) -> None:
+        self._tidy_timer.start()
+
+    @Slot()
+    def _tidy_tab_bars(self) -> None:
+        """Hide tab bars Qt left behind from earlier dock layouts.
+
+        Qt 6.11 keeps the tab bars of superseded tab groups on screen at their old place
+        (over the Layers dock); a live bar sits right under a visible dock whose title is its
+        current tab.
+        """
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()]
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is not self or not bar.isVisible():
+                continue
+            title, place = bar.tabText(bar.currentIndex()), bar.geometry()
+            if not any(d.windowTitle() == title and abs(d.x() - place.x()) <= 2
+                       and abs(d.geometry().bottom() - place.top()) <= 6 for d in docks):
+                bar.hide()
 
     def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
                 tip: str = "") -> QAction:
@@ -531,6 +557,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+            self._schedule_tidy()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():
@@ -544,6 +571,11 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         self.view.fit()
+        self._schedule_tidy()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._schedule_tidy()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if _project_url(event.mimeData()) is not None or data_paths(event.mimeData()):

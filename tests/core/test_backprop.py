@@ -53,8 +53,7 @@ def autograd_reference(model, head, x, label, eta):
     target = torch.as_tensor(head.targets(np.atleast_1d(np.asarray(label))))
     if target.dtype == torch.float32:
         target = target.double()
-    prediction = model.nodes[model.output_id].act(y)
-    loss = head.loss_per_sample(y, target, prediction).sum()
+    loss = head.loss_per_sample(y, target, model.nodes[model.output_id].act).sum()
     model.zero_grad()
     loss.backward()
     return {node: (-fields[node].grad[0].numpy(),

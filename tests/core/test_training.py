@@ -257,3 +257,15 @@ def test_an_exploding_loss_counts_as_divergence_even_without_nan():
     last = run.train()
     assert last.stop_reason == "diverged" and "jumped to" in last.message
     assert run.epoch == 0 and run.history == []
+
+
+def test_live_snapshots_reuse_a_recent_evaluation_and_exact_ones_do_not():
+    run = trainer(learning_rate=0.3)
+    first = run.snapshot().record
+    for _ in range(20):
+        run.train_step()
+    live = run.snapshot(reuse_within=3600.0).record
+    assert live.step == 20 and live.train_loss == first.train_loss  # the figures are reused
+    exact = run.snapshot().record
+    assert exact.train_loss != first.train_loss
+    assert run.snapshot(reuse_within=0.0).record.train_loss == exact.train_loss

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox, QTabBar
 
+from playground.core.presets import load_preset
 from playground.core.project import load_project
 from playground.gui.document import Document
 from playground.gui.gallery import PresetGallery
@@ -150,3 +151,21 @@ def test_every_action_has_a_shortcut_and_a_tooltip(window, action):
     act = getattr(window, action)
     assert not act.shortcut().isEmpty()
     assert act.toolTip()
+
+
+def _stray_tab_bars(win: MainWindow) -> list[str]:
+    """Visible tab bars left of the right-hand docks: over the canvas or the Layers dock."""
+    right_edge = win.centralWidget().geometry().right()
+    return [bar.tabText(0) for bar in win.findChildren(QTabBar)
+            if bar.isVisible() and bar.geometry().left() < right_edge]
+
+
+def test_no_leftover_tab_bar_floats_over_the_docks(window, qtbot, settings):
+    window.set_document(Document.untitled(load_preset("digits-cnn")))
+    qtbot.waitUntil(lambda: not _stray_tab_bars(window))
+    window.resize(window.width() - 120, window.height() - 60)
+    qtbot.waitUntil(lambda: not _stray_tab_bars(window))
+    again = MainWindow(settings, Document.untitled(load_preset("circle")))  # restores layout
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: not _stray_tab_bars(again))

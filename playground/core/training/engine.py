@@ -83,6 +83,7 @@ class TrainerBase:
         self._output_act = self.model.nodes[self.model.output_id].act
         self._eval_seconds = 0.0
         self._last_test_eval = 0.0  # training seconds at the last test evaluation
+        self._evaluated: tuple[float, dict[str, float | None]] | None = None  # (seconds, m)
 
     def _tensors(self, x: np.ndarray, labels: np.ndarray) -> tuple[Tensor, Tensor]:
         targets = self.head.targets(labels)
@@ -162,7 +163,7 @@ class TrainerBase:
             field = values[self.model.output_id]
             pred = self._output_act(field)
             target = t[start:start + EVAL_CHUNK]
-            total += float(self.head.loss_per_sample(field, target, pred).sum())
+            total += float(self.head.loss_per_sample(field, target, self._output_act).sum())
             if self.head.classifies:
                 correct += int((self.head.classes(pred) == self._labels(target)).sum())
             if count_dead:
@@ -221,9 +222,14 @@ class TrainerBase:
         self.history.append(record)
         return record
 
-    def snapshot(self) -> Snapshot:
-        """The state now, evaluated exactly on both splits, as plain numbers."""
-        m = self.evaluate()
+    def snapshot(self, reuse_within: float = 0.0) -> Snapshot:
+        """The state now as plain numbers, with loss and accuracy evaluated exactly on both
+        splits; or, less than `reuse_within` training seconds after the last evaluation, that
+        evaluation's figures again (live frames refresh them a few times a second, not at
+        every frame: for a CNN on digits the evaluation is most of a frame's cost)."""
+        if self._evaluated is None or self.seconds - self._evaluated[0] >= reuse_within:
+            self._evaluated = (self.seconds, self.evaluate())
+        m = self._evaluated[1]
         mistakes = self.history[-1].mistakes if self.history else None
         record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],
                              m["train_accuracy"], m["test_accuracy"], self.seconds, mistakes)
@@ -307,8 +313,7 @@ class Trainer(TrainerBase):
         index = self._batches.pop()
         self.optimizer.zero_grad(set_to_none=True)
         field = self.model.output_field(self.x_train[index])
-        loss = self.head.loss_per_sample(field, self.t_train[index],
-                                         self._output_act(field)).mean()
+        loss = self.head.loss_per_sample(field, self.t_train[index], self._output_act).mean()
         self._losses.append(loss.detach())
         if self.config.regularization != "none" and self.config.regularization_rate:
             loss = loss + self._penalty()
@@ -392,7 +397,7 @@ class Trainer(TrainerBase):
         for start in range(0, self.n_train, EVAL_CHUNK):
             field = self.model.output_field(self.x_train[start:start + EVAL_CHUNK])
             loss = self.head.loss_per_sample(field, self.t_train[start:start + EVAL_CHUNK],
-                                             self._output_act(field)).sum() / self.n_train
+                                             self._output_act).sum() / self.n_train
             loss.backward()
         grads = [p.grad for p in self.model.parameters() if p.grad is not None]
         return math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))

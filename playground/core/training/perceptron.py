@@ -111,9 +111,9 @@ class PerceptronTrainer(TrainerBase):
         self._mistakes = 0
         return True
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, reuse_within: float = 0.0) -> Snapshot:
         self._sync()
-        return super().snapshot()
+        return super().snapshot(reuse_within)
 
     def _sync(self) -> None:
         """Copy w and b into the model, which evaluation and export read."""

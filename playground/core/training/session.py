@@ -116,7 +116,7 @@ class _Session:
         self.frame_wanted = False
         weights = self.trainer.weights() if with_weights else None
         frame = make_frame(self.trainer, self._epochs_per_second(), self._sent_history,
-                           self.sample)
+                           self.sample, live=state == RUNNING)
         cost = time.perf_counter() - self._last_frame
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
         self._sent_history = len(self.trainer.history)

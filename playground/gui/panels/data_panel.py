@@ -52,7 +52,7 @@ from playground.gui.plots.samples import IMAGE_SAMPLES, SEQUENCE_SAMPLES, ImageG
 MIN_SAMPLES = 4
 SEED_MAX = 2**31 - 1  # QSpinBox holds a C int
 FIXED_SIZES = {"xor-points": 4}  # data sets that ignore the number of samples
-PREVIEW_SIZE = 260
+PREVIEW_SIZE = 230
 # TensorFlow Playground's value scale: orange for negative, light grey-white at 0, blue positive.
 VALUE_SCALE = (theme.NEGATIVE, QColor("#e8eaed"), theme.POSITIVE)
 # The feature check boxes in columns: x₁'s features, x₂'s features, then the product.
@@ -100,7 +100,7 @@ class DataPanel(QWidget):
         self.dataset_combo.setModel(self._dataset_model())
         self.dataset_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.dataset_combo.setMinimumContentsLength(8)
+        self.dataset_combo.setMinimumContentsLength(6)
         self.import_button = QPushButton("Import…")
         self.import_button.setToolTip("Use your own data: a CSV table, an .npz file, MNIST IDX "
                                       "files (Ctrl+I), or drop a file onto the window")
@@ -130,9 +130,10 @@ class DataPanel(QWidget):
         self.length_spin = self._spin_box(MIN_LENGTH, MAX_LENGTH, " steps",
                                           "Time steps in each sequence; for 'remember the first "
                                           "bit' the distance the first bit must be carried")
-        self.autoencode_box = QCheckBox("Autoencode (targets = inputs)")
-        self.autoencode_box.setToolTip("Train the network to reproduce its input through a "
-                                       "narrow layer (a regression onto the input itself)")
+        self.autoencode_box = QCheckBox("Autoencode")
+        self.autoencode_box.setToolTip("Targets = inputs: train the network to reproduce its "
+                                       "input through a narrow layer (a regression onto the "
+                                       "input itself)")
         self.show_test_box = QCheckBox("Show test points")
         self.show_test_box.setChecked(True)
         self.show_test_box.setToolTip("Draw the test points (hollow) in the preview")
@@ -187,6 +188,7 @@ class DataPanel(QWidget):
         self.plot.addItem(self.train_scatter)
         self._paint = PointPaint()
         self.caption = QLabel()
+        self.caption.setWordWrap(True)
         self.caption.setToolTip(self.plot.toolTip())
         self.image_grid = ImageGrid()
         self.image_grid.setMinimumSize(PREVIEW_SIZE, PREVIEW_SIZE)

@@ -19,8 +19,9 @@ MAX_POINTS = 4000  # per layer; older points are thinned beyond this
 
 
 def layer_color(index: int, count: int) -> QColor:
-    """Input-side layers purple, output-side layers orange."""
-    return pg.intColor(index, hues=max(count, 2), minHue=200, maxHue=420, sat=200)
+    """Input-side layers purple, output-side layers orange (hues 270° → 390°, through red)."""
+    share = index / max(count - 1, 1)
+    return QColor.fromHsv(round(270 + 120 * share) % 360, 200, 230)
 
 
 class GradientView(QWidget):
