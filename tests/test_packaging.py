@@ -7,11 +7,13 @@ import configparser
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from playground.core import resources
 from playground.core.presets import PRESET_DIR
 from playground.core.resources import resource_dir
 
@@ -120,6 +122,18 @@ def test_resources_are_found_inside_a_frozen_app(monkeypatch: pytest.MonkeyPatch
                                                  tmp_path: Path):
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resource_dir() == tmp_path / "resources"
+
+
+def test_a_non_editable_install_finds_its_shared_copy(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path):
+    """`pip install .` puts the package in site-packages and resources/ under the prefix."""
+    site = tmp_path / "lib" / "site-packages" / "playground" / "core"
+    monkeypatch.setattr(resources, "__file__", str(site / "resources.py"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    assert resource_dir() == tmp_path / "share" / "nn-playground"
+    wheel_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "data-files"]
+    assert set(wheel_files) == {"share/nn-playground/presets", "share/nn-playground/datasets"}
 
 
 @pytest.mark.slow
