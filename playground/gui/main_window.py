@@ -90,22 +90,27 @@ class MainWindow(QMainWindow):
         self.perceptron_view = PerceptronView()
         self.approximation = ApproximationView(self.document)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        # The side columns run the full height; the curves sit under the canvas, wide.
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
         layers = self._dock("Layers", self.palette_widget, left)
         data = self._dock("Data", self.data_panel, left)
         inspector = self._dock("Inspector", self.inspector, right)
         training = self._dock("Training", self.training_panel, right)
         self.tabifyDockWidget(inspector, training)
         output = self._dock("Output", self.boundary, right, scroll=False)
-        curves = self._dock("Curves", self.curves, right, scroll=False)
-        gradients = self._dock("Gradients", self.gradients, right, scroll=False)
+        curves = self._dock("Curves", self.curves, bottom, scroll=False)
+        gradients = self._dock("Gradients", self.gradients, bottom, scroll=False)
         self.tabifyDockWidget(curves, gradients)
-        self.tabifyDockWidget(gradients, self._dock("Activations", self.activations, right,
-                                                    scroll=False))
-        self.perceptron_dock = self._dock("Perceptron", self.perceptron_view, right,
+        activations = self._dock("Activations", self.activations, bottom, scroll=False)
+        activations.visibilityChanged.connect(self.activations.set_on_screen)
+        self.tabifyDockWidget(gradients, activations)
+        self.perceptron_dock = self._dock("Perceptron", self.perceptron_view, bottom,
                                           scroll=False)
-        self.approximation_dock = self._dock("Approximation", self.approximation, right,
+        self.approximation_dock = self._dock("Approximation", self.approximation, bottom,
                                              scroll=False)
-        # Below the Output (with the Curves), so that both show at once.
+        # With the Curves, under the canvas, so that they show beside the Output.
         self.tabifyDockWidget(curves, self.perceptron_dock)
         self.tabifyDockWidget(curves, self.approximation_dock)
         self.deep = DeepDocks(self, self.controller, output, self._dock)
@@ -117,8 +122,9 @@ class MainWindow(QMainWindow):
         # that listen to its selection, so none of them hears from a half-deleted scene.
         self.scene.setParent(self)
         self.resizeDocks([layers, inspector], [300, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([layers, data], [380, 460], Qt.Orientation.Vertical)
-        self.resizeDocks([inspector, output, curves], [200, 400, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([layers, data], [300, 540], Qt.Orientation.Vertical)
+        self.resizeDocks([inspector, output], [280, 520], Qt.Orientation.Vertical)
+        self.resizeDocks([curves], [290], Qt.Orientation.Vertical)
 
         self._shown_dataset = None
         self.summary = QLabel()

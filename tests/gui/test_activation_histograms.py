@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtWidgets import QDockWidget
 
 from playground.core.presets import load_preset
 from playground.gui.document import Document
@@ -33,6 +34,18 @@ def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window
         "relu", *[getattr(frame.histograms["dense_1"], f) for f in
                   ("edges", "counts", "curve_v", "phi", "slope")], 0.25)
     assert layer_title("dense_1", relu, 2) == "dense_1 · relu · 25% inactive · 2 dead"
+    window.findChild(QDockWidget, "dock-activations").raise_()
     window.set_document(Document.untitled(load_preset("perceptron-separable")))
     assert not window.activations.graphics.isVisible()
     assert window.activations.note.isVisible()
+
+
+def test_a_hidden_histogram_tab_draws_nothing_until_it_is_shown(window, qtbot):
+    docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget)}
+    docks["Curves"].raise_()  # a tab behind another is moved off screen, not hidden
+    qtbot.waitUntil(lambda: docks["Activations"].visibleRegion().isEmpty())
+    window.set_document(Document.untitled(load_preset("vanishing-sigmoid")))
+    qtbot.waitUntil(lambda: len(window.controller.last_frame.histograms) == 6)
+    assert list(window.activations.plots) == ["dense_1", "dense_2"]  # still the last drawn
+    docks["Activations"].raise_()
+    qtbot.waitUntil(lambda: len(window.activations.plots) == 6)

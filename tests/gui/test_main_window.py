@@ -154,18 +154,29 @@ def test_every_action_has_a_shortcut_and_a_tooltip(window, action):
 
 
 def _stray_tab_bars(win: MainWindow) -> list[str]:
-    """Visible tab bars left of the right-hand docks: over the canvas or the Layers dock."""
-    right_edge = win.centralWidget().geometry().right()
+    """Visible tab bars drawn over the canvas or over the Layers and Data docks."""
+    covered = [win.centralWidget().geometry()] + [
+        d.geometry() for d in win.findChildren(QDockWidget) if d.windowTitle() in ("Layers",
+                                                                                    "Data")]
     return [bar.tabText(0) for bar in win.findChildren(QTabBar)
-            if bar.isVisible() and bar.geometry().left() < right_edge]
+            if bar.isVisible() and any(bar.geometry().intersects(r) for r in covered)]
 
 
-def test_no_leftover_tab_bar_floats_over_the_docks(window, qtbot, settings):
-    window.set_document(Document.untitled(load_preset("digits-cnn")))
-    qtbot.waitUntil(lambda: not _stray_tab_bars(window))
-    window.resize(window.width() - 120, window.height() - 60)
-    qtbot.waitUntil(lambda: not _stray_tab_bars(window))
-    again = MainWindow(settings, Document.untitled(load_preset("circle")))  # restores layout
-    qtbot.addWidget(again)
-    again.show()
-    qtbot.waitUntil(lambda: not _stray_tab_bars(again))
+def test_no_leftover_tab_bar_floats_over_the_docks(qtbot, settings):
+    win = MainWindow(settings, Document.untitled(load_preset("digits-cnn")))
+    qtbot.addWidget(win)
+    win.resize(1400, 860)
+    win.show()
+    qtbot.waitUntil(lambda: not _stray_tab_bars(win))
+    live = [bar for bar in win.findChildren(QTabBar) if bar.isVisible()]
+    # What Qt 6.11 leaves behind after some dock layouts: a tab bar of a superseded tab group
+    # still shown at its old place, here over the Data dock.
+    stale = QTabBar(win)
+    stale.addTab("Curves")
+    stale.addTab("Gradients")
+    stale.setGeometry(74, 454, 371, 26)
+    stale.show()
+    assert _stray_tab_bars(win) == ["Curves"]
+    win.resize(1300, 800)
+    qtbot.waitUntil(lambda: not _stray_tab_bars(win))
+    assert all(bar.isVisible() for bar in live) and len(live) == 3
