@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         # Children are deleted in the order they were added: the scene goes after the panels
         # that listen to its selection, so none of them hears from a half-deleted scene.
         self.scene.setParent(self)
-        self.resizeDocks([layers, inspector], [300, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([layers, inspector], [300, 420], Qt.Orientation.Horizontal)
         self.resizeDocks([layers, data], [300, 540], Qt.Orientation.Vertical)
         self.resizeDocks([inspector, output], [280, 520], Qt.Orientation.Vertical)
         self.resizeDocks([curves], [290], Qt.Orientation.Vertical)

@@ -29,6 +29,7 @@ class SampleChooser(QWidget):
         self.spin.setToolTip("Which test sample the views below look at")
         self.spin.valueChanged.connect(self.chosen)
         self.about = QLabel()
+        self.about.setWordWrap(True)  # a long description wraps rather than widen the dock
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Test sample"))

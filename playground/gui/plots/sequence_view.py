@@ -76,6 +76,8 @@ class SequenceView(QWidget):
         self.gates = [Heatmap("", text) for _ in range(MAX_GATES)]
         for k, gate in enumerate(self.gates):
             self.charts.addItem(gate, row=1, col=k)
+            if k:  # the gates share the first one's unit axis: room for all three side by side
+                gate.hideAxis("left")
         self.gradient = self.charts.addPlot(row=2, col=0, colspan=MAX_GATES)
         self.gradient.setTitle("‖∂𝓔/∂hₜ‖: the error signal reaching step t (log scale)",
                                size=TITLE_SIZE, color=text)
