@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 CONFUSION_SAMPLES = 1000  # test samples counted in the confusion matrix
 MISTAKES_SHOWN = 32  # misclassified samples sent for the gallery
 _MAP_MODULES = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
+MISTAKE_FIELDS = ("confusion", "evaluated", "mistakes", "mistake_labels", "mistaken_as",
+                  "mistake_images")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ImageProbe:
     mistake_labels: np.ndarray | None = None  # (m,) int64
     mistaken_as: np.ndarray | None = None  # (m,) int64
     mistake_images: np.ndarray | None = None  # (m, C, H, W)
+    counted_with: int = 0  # the trainer's evaluation number when the mistakes were counted
 
 
 @contextmanager
@@ -123,10 +126,13 @@ def probe_tensors(trainer: TrainerBase) -> tuple[Tensor, np.ndarray]:
     return trainer.x_train, trainer.dataset.y_train
 
 
-def image_probe(trainer: TrainerBase, sample: int | np.ndarray) -> ImageProbe | None:
+def image_probe(trainer: TrainerBase, sample: int | np.ndarray,
+                previous: ImageProbe | None = None) -> ImageProbe | None:
     """Feature maps of the chosen sample, filters and mistakes (None unless images).
 
-    `sample` is an index into the test split, or an image (C, H, W) such as a drawing.
+    `sample` is an index into the test split, or an image (C, H, W) such as a drawing. The
+    confusion matrix and mistakes are counted again only when the trainer has evaluated its
+    loss and accuracy since `previous` counted them (live frames: a few times a second).
     """
     x, labels = probe_tensors(trainer)
     if x.dim() != 4 or len(x) == 0:
@@ -141,7 +147,11 @@ def image_probe(trainer: TrainerBase, sample: int | np.ndarray) -> ImageProbe | 
         chosen = x[index:index + 1]
     outputs, maps = readout(model, head, chosen)
     probe: dict[str, Any] = {}
-    if head.classifies and labels.ndim == 1:
+    counted_with = trainer.evaluations
+    if (previous is not None and previous.confusion is not None
+            and previous.counted_with == counted_with):
+        probe = {name: getattr(previous, name) for name in MISTAKE_FIELDS}
+    elif head.classifies and labels.ndim == 1:
         shown = min(len(x), CONFUSION_SAMPLES)
         classes = max(head.units, 2)
         matrix, wrong, as_ = confusion(model, head, x[:shown], labels[:shown], classes)
@@ -150,7 +160,7 @@ def image_probe(trainer: TrainerBase, sample: int | np.ndarray) -> ImageProbe | 
                  "mistake_labels": labels[wrong].astype(np.int64), "mistaken_as": as_,
                  "mistake_images": x[wrong].cpu().numpy().astype(np.float32)}
     return ImageProbe(index, chosen[0].cpu().numpy().astype(np.float32), label, outputs, maps,
-                      filters(model), **probe)
+                      filters(model), counted_with=counted_with, **probe)
 
 
 def sample_index(sample: int | np.ndarray, count: int) -> int:

@@ -156,13 +156,15 @@ def _extent(dataset: Dataset) -> tuple[float, float, float, float]:
 
 
 def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
-               history_from: int = 0, sample: int | np.ndarray = 0, live: bool = False) -> Frame:
+               history_from: int = 0, sample: int | np.ndarray = 0, live: bool = False,
+               previous: Frame | None = None) -> Frame:
     """Everything the live views need about the trainer's current state.
 
     `history_from` leaves out the records before it (a receiver that has them already
     appends the rest). `sample` is the test sample (an index, or an image such as a
     drawing) that the image and sequence probes look at. A `live` frame (while training
-    runs) re-evaluates loss and accuracy only every LIVE_METRICS_SECONDS of training.
+    runs) re-evaluates loss and accuracy only every LIVE_METRICS_SECONDS of training, and
+    keeps the `previous` frame's confusion matrix until then.
     """
     output, maps, ranges = pictures(trainer.model, trainer.head, trainer.dataset,
                                     trainer.device)
@@ -186,7 +188,7 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
                  perceptron=getattr(trainer, "last_update", None), contributions=contributions,
                  contribution_bias=contribution_bias,
                  histograms=field_histograms(model, trainer.x_train),
-                 image=image_probe(trainer, sample),
+                 image=image_probe(trainer, sample, previous and previous.image),
                  sequence=sequence_probe(trainer, sample), latent=latent_probe(trainer))
 
 

@@ -101,3 +101,26 @@ def test_a_paused_session_answers_a_new_sample_or_a_drawing_at_once():
     _, update = parent.recv()
     assert update.frame.image.sample_index == -1
     np.testing.assert_array_equal(update.frame.image.sample, drawing)
+
+
+def test_live_frames_count_the_mistakes_again_only_with_a_fresh_evaluation():
+    from playground.core.datasets import DataConfig, make_dataset
+    from playground.core.probes import make_frame
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.engine import Trainer
+
+    spec = sequential(("Input", {"shape": [1, 8, 8]}),
+                      ("Conv2d", {"filters": 2, "kernel": 3}), ("Flatten", {}),
+                      ("Output", {**CLASSES, "units": 10}))
+    trainer = Trainer(spec, make_dataset(DataConfig(name="digits", n_samples=200)),
+                      TrainConfig(learning_rate=0.5))
+    first = make_frame(trainer)
+    for _ in range(30):
+        trainer.train_step()
+    trainer.seconds = 0.0  # as if no training time had passed since the first frame
+    live = make_frame(trainer, live=True, previous=first)
+    assert live.image.confusion is first.image.confusion  # reused, not counted again
+    exact = make_frame(trainer, previous=live)  # a pause: evaluated and counted afresh
+    assert exact.image.confusion is not live.image.confusion
+    assert exact.image.confusion.sum() == live.image.evaluated
+    assert not np.array_equal(exact.image.confusion, first.image.confusion)

@@ -84,6 +84,9 @@ class TrainerBase:
         self._eval_seconds = 0.0
         self._last_test_eval = 0.0  # training seconds at the last test evaluation
         self._evaluated: tuple[float, dict[str, float | None]] | None = None  # (seconds, m)
+        # How many exact evaluations snapshots have made: probes over the whole test set
+        # (the confusion matrix) count again only after a new one.
+        self.evaluations = 0
 
     def _tensors(self, x: np.ndarray, labels: np.ndarray) -> tuple[Tensor, Tensor]:
         targets = self.head.targets(labels)
@@ -229,6 +232,7 @@ class TrainerBase:
         every frame: for a CNN on digits the evaluation is most of a frame's cost)."""
         if self._evaluated is None or self.seconds - self._evaluated[0] >= reuse_within:
             self._evaluated = (self.seconds, self.evaluate())
+            self.evaluations += 1
         m = self._evaluated[1]
         mistakes = self.history[-1].mistakes if self.history else None
         record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],

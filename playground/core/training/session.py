@@ -65,6 +65,7 @@ class _Session:
         self._last_frame = 0.0
         self._frame_gap = FRAME_INTERVAL
         self._sent_history = 0
+        self._previous: Frame | None = None  # the last frame sent, whose counts may be reused
         self._epochs: deque[tuple[float, int]] = deque(maxlen=64)
 
     def obey(self, command: str, argument: Any) -> None:
@@ -116,7 +117,8 @@ class _Session:
         self.frame_wanted = False
         weights = self.trainer.weights() if with_weights else None
         frame = make_frame(self.trainer, self._epochs_per_second(), self._sent_history,
-                           self.sample, live=state == RUNNING)
+                           self.sample, live=state == RUNNING, previous=self._previous)
+        self._previous = frame
         cost = time.perf_counter() - self._last_frame
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
         self._sent_history = len(self.trainer.history)
