@@ -72,7 +72,9 @@ class DeepDocks(QObject):
         self._applies: dict[str, bool] = {}
         self._frame: Frame | None = None
         self._count = 0
-        self._net_for: tuple[dict, object] | None = None  # (structure, weights) read with
+        self._net: FixedNet | None = None
+        self._net_built = False  # _net is for the current structure and weights
+        self._net_for: tuple[dict, object] | None = None  # the (structure, weights) followed
         self.feature_maps.sampleChosen.connect(self._choose_sample)
         self.sequence.sampleChosen.connect(self._choose_sample)
         self.pad.drawingChanged.connect(self._drawing_changed)
@@ -109,11 +111,17 @@ class DeepDocks(QObject):
         if self._net_for is None or self._net_for[0] != structure or \
                 self._net_for[1] is not project.weights:  # not for a mere move of a node
             self._net_for = (structure, project.weights)
+            self._net_built = False
             self.pad.invalidate()
-            self.latent.invalidate()
 
     def _fixed_net(self) -> FixedNet | None:
-        """The open network on its current weights (None while it cannot be built)."""
+        """The open network on its current weights (None while it cannot be built), built
+        once per structure and weights for the drawing pad and the latent space together."""
+        if not self._net_built:
+            self._net, self._net_built = self._build_net(), True
+        return self._net
+
+    def _build_net(self) -> FixedNet | None:
         weights = self.controller.preview_weights()
         if weights is None:
             return None

@@ -186,7 +186,6 @@ class DrawingPanel(QWidget):
         self.sections: dict[str, MapSection] = {}
         self._channels = 1
         self._net_source: Callable[[], FixedNet | None] = lambda: None
-        self._net: FixedNet | None = None
         side = QVBoxLayout()
         side.addWidget(self.answer)
         side.addWidget(self.bars)
@@ -207,14 +206,12 @@ class DrawingPanel(QWidget):
             self.pad.set_size(shape[1], shape[2])
 
     def set_net_source(self, source: Callable[[], FixedNet | None]) -> None:
-        """Where the network on its current weights comes from (asked again after
-        `invalidate`)."""
+        """Where the network on its current weights comes from (asked at every reading)."""
         self._net_source = source
         self.invalidate()
 
     def invalidate(self) -> None:
         """The weights or the network changed: read the drawing again with the new ones."""
-        self._net = None
         if self.pad.ink.any() and self.isVisible():
             self._read()
 
@@ -233,14 +230,13 @@ class DrawingPanel(QWidget):
         self._read()
 
     def _read(self) -> None:
-        if self._net is None:
-            self._net = self._net_source()
-        if self._net is None:
+        net = self._net_source()
+        if net is None:
             self.answer.setText("The network cannot run yet: fix the problems shown on the "
                                 "canvas.")
             return
         try:
-            outputs, maps = self._net.read_image(self.drawing())
+            outputs, maps = net.read_image(self.drawing())
         except ValueError as err:
             self.answer.setText(f"Cannot read the drawing: {err}.")
             return

@@ -37,7 +37,6 @@ class LatentView(QWidget):
         super().__init__(parent)
         self.probe: LatentProbe | None = None
         self._net_source: Callable[[], FixedNet | None] = lambda: None
-        self._net: FixedNet | None = None
         text = self.palette().color(QPalette.ColorRole.WindowText)
         base = self.palette().color(QPalette.ColorRole.Base)
         self.title = QLabel("The latent space appears for autoencoders (Data: autoencode).")
@@ -94,11 +93,8 @@ class LatentView(QWidget):
         layout.addLayout(below, 1)
 
     def set_net_source(self, source: Callable[[], FixedNet | None]) -> None:
+        """Where the network on its current weights comes from (asked at every click)."""
         self._net_source = source
-        self.invalidate()
-
-    def invalidate(self) -> None:
-        self._net = None
 
     @Slot(object)
     def show_probe(self, probe: LatentProbe | None) -> None:
@@ -191,14 +187,13 @@ class LatentView(QWidget):
             return
         code = np.array([x], dtype=np.float32) if probe.units == 1 else \
             np.concatenate([[x, y], probe.codes[:, 2:].mean(axis=0)]).astype(np.float32)
-        if self._net is None:
-            self._net = self._net_source()
-        if self._net is None:
+        net = self._net_source()
+        if net is None:
             self.decoded_text.setText("The network cannot run yet: fix the problems shown on "
                                       "the canvas.")
             return
         try:
-            output = self._net.decode(code)
+            output = net.decode(code)
         except ValueError as err:
             self.decoded_text.setText(f"Cannot decode: {err}.")
             return
