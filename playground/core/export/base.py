@@ -48,6 +48,11 @@ class Source:
     def input_shape(self) -> tuple[int, ...]:
         return tuple(self.project.network.of_kind("Input")[0].params["shape"])
 
+    @property
+    def shape_text(self) -> str:
+        """One sample's shape as the messages write it after the batch size: '1, 8, 8'."""
+        return ", ".join(str(n) for n in self.input_shape)
+
     def example(self, batch: int = 3) -> torch.Tensor:
         """A random input batch (a batch above 1 keeps the batch dimension free in a trace)."""
         generator = torch.Generator().manual_seed(0)

@@ -50,7 +50,7 @@ def write(source: Source, path: Path) -> str:
         except Exception as err:  # the exporter raises many kinds; all mean "cannot export"
             raise ExportError(f"the ONNX exporter could not convert this network: "
                               f"{str(err).strip().splitlines()[0]}") from None
-    shape = ", ".join(str(n) for n in source.input_shape)
+    shape = source.shape_text
     return (f"Wrote an ONNX model to {path}: input 'x' of shape (N, {shape}) for any batch "
             "size N, output 'y' the network's prediction.\n"
             "Run it with onnxruntime:\n"

@@ -24,7 +24,7 @@ def write(source: Source, path: Path) -> str:
     program = exported_program(source)
     with atomic_path(path) as tmp:
         torch.export.save(program, tmp)
-    shape = ", ".join(str(n) for n in source.input_shape)
+    shape = source.shape_text
     return (f"Wrote a torch.export program to {path} (input: a batch of shape (N, {shape}); "
             "output: the network's prediction).\n"
             "Run it with:\n"
