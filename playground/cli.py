@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -172,7 +172,7 @@ def _train(args: argparse.Namespace) -> int:
     trainer = make_trainer(project.network, project.dataset(), project.training,
                            project.weights)
     progress = Progress(sys.stderr, project.training.epochs)
-    for snapshot in trainer.run():
+    for snapshot in trainer.run(snapshot_interval=progress.interval):
         progress.update(snapshot)
     progress.close()
     metrics = trainer.metrics()
@@ -234,17 +234,21 @@ class Progress:
     """A one-line progress bar on a terminal; silent when the stream is piped."""
 
     WIDTH = 30
+    REDRAW = 0.1  # seconds between redraws
 
     def __init__(self, stream: TextIO, total: int):
         self.stream, self.total = stream, total
         self.active = stream.isatty()
-        self._last = 0.0
+
+    @property
+    def interval(self) -> float:
+        """How often it wants a snapshot (each one evaluates both splits): only as often as
+        it redraws, and never when piped (the trainer still gives the last one)."""
+        return self.REDRAW if self.active else math.inf
 
     def update(self, snapshot: Any) -> None:
-        now = time.monotonic()
-        if not self.active or (now - self._last < 0.1 and snapshot.stop_reason is None):
+        if not self.active:
             return
-        self._last = now
         record = snapshot.record
         done = min(1.0, record.epoch / self.total)
         bar = "#" * round(done * self.WIDTH)
