@@ -74,6 +74,14 @@ class Head:
             return per_unit.sum(dim=-1)
         return 0.5 * ((activation(field) - target) ** 2).sum(dim=-1)
 
+    def mean_loss(self, field: Tensor, target: Tensor,
+                  activation: Callable[[Tensor], Tensor]) -> Tensor:
+        """The batch's mean 𝓔, what a training step minimises (cross-entropy in one fused
+        operation: it is measurably cheaper per step than the per-sample losses' mean)."""
+        if self.loss == "cross_entropy":
+            return functional.cross_entropy(field, target)
+        return self.loss_per_sample(field, target, activation).mean()
+
     def classes(self, prediction: Tensor) -> Tensor:
         """Predicted class indices from φ(v)."""
         if self.task == "binary":

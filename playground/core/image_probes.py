@@ -1,8 +1,8 @@
 """Looking inside a convolutional network: feature maps, filters and its mistakes.
 
-All of it for one chosen sample (feature maps) or a capped part of the test set (the
-confusion matrix and the gallery of misclassified samples), so that it stays cheap enough to
-send with every live frame.
+Feature maps for one chosen sample; the confusion matrix and the gallery of misclassified
+samples over the whole test set, counted from the classes the trainer's last evaluation
+predicted, so that no frame runs the test set through the network again.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from playground.core.model import PlaygroundNet, UnitLayer
 if TYPE_CHECKING:
     from playground.core.training.engine import TrainerBase
 
-CONFUSION_SAMPLES = 1000  # test samples counted in the confusion matrix
 MISTAKES_SHOWN = 32  # misclassified samples sent for the gallery
 _MAP_MODULES = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
 MISTAKE_FIELDS = ("confusion", "evaluated", "mistakes", "mistake_labels", "mistaken_as",
@@ -36,7 +35,7 @@ class ImageProbe:
 
     `outputs` are the network's answers for the sample: class probabilities (softmax of v
     under cross-entropy, else φ(v)). `confusion[i, j]` counts test samples of class i
-    predicted as j, over the first `evaluated` test samples. `mistakes` are indices into the
+    predicted as j, over all `evaluated` test samples. `mistakes` are indices into the
     test set, `mistake_labels` their true and `mistaken_as` their predicted classes, and
     `mistake_images` the images. A drawing sent as the sample has index −1 and no label.
     """
@@ -106,13 +105,10 @@ def answers(model: PlaygroundNet, head: Head, field_v: Tensor) -> Tensor:
     return model.nodes[model.output_id].act(field_v)
 
 
-@torch.no_grad()
-def confusion(model: PlaygroundNet, head: Head, x: Tensor, labels: np.ndarray,
-              classes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def confusion(predicted: np.ndarray, labels: np.ndarray, classes: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The confusion matrix (true class × predicted class) and every misclassified index
     with its predicted class."""
-    with evaluating(model):
-        predicted = head.classes(model(x)).cpu().numpy().astype(np.int64)
     matrix = np.zeros((classes, classes), dtype=np.int64)
     np.add.at(matrix, (labels, predicted), 1)
     wrong = np.flatnonzero(predicted != labels)
@@ -132,7 +128,8 @@ def image_probe(trainer: TrainerBase, sample: int | np.ndarray,
 
     `sample` is an index into the test split, or an image (C, H, W) such as a drawing. The
     confusion matrix and mistakes are counted again only when the trainer has evaluated its
-    loss and accuracy since `previous` counted them (live frames: a few times a second).
+    loss and accuracy since `previous` counted them (live frames: a few times a second),
+    from the classes that evaluation predicted.
     """
     x, labels = probe_tensors(trainer)
     if x.dim() != 4 or len(x) == 0:
@@ -147,20 +144,18 @@ def image_probe(trainer: TrainerBase, sample: int | np.ndarray,
         chosen = x[index:index + 1]
     outputs, maps = readout(model, head, chosen)
     probe: dict[str, Any] = {}
-    counted_with = trainer.evaluations
     if (previous is not None and previous.confusion is not None
-            and previous.counted_with == counted_with):
+            and previous.counted_with == trainer.evaluations):
         probe = {name: getattr(previous, name) for name in MISTAKE_FIELDS}
     elif head.classifies and labels.ndim == 1:
-        shown = min(len(x), CONFUSION_SAMPLES)
-        classes = max(head.units, 2)
-        matrix, wrong, as_ = confusion(model, head, x[:shown], labels[:shown], classes)
+        predicted = trainer.probe_classes()
+        matrix, wrong, as_ = confusion(predicted, labels, max(head.units, 2))
         wrong, as_ = wrong[:MISTAKES_SHOWN], as_[:MISTAKES_SHOWN]
-        probe = {"confusion": matrix, "evaluated": shown, "mistakes": wrong,
+        probe = {"confusion": matrix, "evaluated": len(labels), "mistakes": wrong,
                  "mistake_labels": labels[wrong].astype(np.int64), "mistaken_as": as_,
                  "mistake_images": x[wrong].cpu().numpy().astype(np.float32)}
     return ImageProbe(index, chosen[0].cpu().numpy().astype(np.float32), label, outputs, maps,
-                      filters(model), counted_with=counted_with, **probe)
+                      filters(model), counted_with=trainer.evaluations, **probe)
 
 
 def sample_index(sample: int | np.ndarray, count: int) -> int:

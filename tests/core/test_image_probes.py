@@ -45,8 +45,8 @@ def test_confusion_matrix_counts_true_against_predicted_classes():
     model = build_model(spec)
     x = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(2))
     labels = np.arange(40) % 4
-    matrix, wrong, wrong_as = confusion(model, Head.of(spec), x, labels, 4)
     predicted = model(x).argmax(dim=1).numpy()
+    matrix, wrong, wrong_as = confusion(predicted, labels, 4)
     assert matrix.sum() == 40
     assert np.trace(matrix) == int((predicted == labels).sum())
     for i in range(4):
@@ -122,5 +122,8 @@ def test_live_frames_count_the_mistakes_again_only_with_a_fresh_evaluation():
     assert live.image.confusion is first.image.confusion  # reused, not counted again
     exact = make_frame(trainer, previous=live)  # a pause: evaluated and counted afresh
     assert exact.image.confusion is not live.image.confusion
-    assert exact.image.confusion.sum() == live.image.evaluated
+    assert exact.image.confusion.sum() == live.image.evaluated == len(trainer.x_test)
     assert not np.array_equal(exact.image.confusion, first.image.confusion)
+    # the matrix counts the same evaluation that gives the test accuracy on show
+    right = np.trace(exact.image.confusion)
+    assert right / exact.image.evaluated == pytest.approx(exact.snapshot.record.test_accuracy)

@@ -269,3 +269,35 @@ def test_live_snapshots_reuse_a_recent_evaluation_and_exact_ones_do_not():
     exact = run.snapshot().record
     assert exact.train_loss != first.train_loss
     assert run.snapshot(reuse_within=0.0).record.train_loss == exact.train_loss
+
+
+def test_live_snapshots_refresh_within_the_evaluation_budget_but_at_least_once_a_second(
+        monkeypatch):
+    from playground.core.training import engine
+
+    run = trainer(learning_rate=0.3)
+    first = run.snapshot(reuse_within=0.25).record
+    monkeypatch.setattr(engine, "EVAL_SHARE", 0.0)  # every evaluation is over the budget
+    for _ in range(20):
+        run.train_step()
+    run.seconds = first.seconds + 0.5
+    assert run.snapshot(reuse_within=0.25).record.train_loss == first.train_loss  # too dear
+    run.seconds = first.seconds + engine.METRICS_MAX_AGE
+    assert run.snapshot(reuse_within=0.25).record.train_loss != first.train_loss  # too old
+
+
+@pytest.mark.parametrize("output", [
+    {"units": 3, "activation": "softmax", "task": "multiclass", "loss": "cross_entropy"},
+    {"units": 1, "activation": "sigmoid", "task": "binary", "loss": "binary_cross_entropy"},
+    {"units": 1, "activation": "tanh", "task": "binary", "loss": "squared_error"},
+])
+def test_a_training_step_minimises_the_mean_of_the_per_sample_losses(output):
+    from playground.core.heads import Head
+
+    head = Head.of(mlp(4, out=output))
+    field = torch.randn(9, output["units"], generator=torch.Generator().manual_seed(0))
+    labels = np.arange(9) % max(output["units"], 2)
+    target = torch.as_tensor(head.targets(labels))
+    act = torch.tanh if output["activation"] == "tanh" else torch.sigmoid
+    expected = head.loss_per_sample(field, target, act).mean()
+    assert float(head.mean_loss(field, target, act)) == pytest.approx(float(expected), rel=1e-6)

@@ -27,8 +27,11 @@ from playground.core.training.snapshots import EpochRecord, Snapshot
 
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
 EXPLOSION_FACTOR = 100.0  # an epoch's loss this many times the initial one counts as diverged
-EVAL_SHARE = 0.02  # most of the training time that per-epoch test evaluation may take
-EVAL_GAP = 0.25  # ...but never more than this many seconds of training apart
+# Evaluating while training runs (the test split at an epoch's end for the curves, both
+# splits for a live frame's figures) may take at most this share of the training time...
+EVAL_SHARE = 0.02
+EVAL_GAP = 0.25  # ...but the test split is evaluated at least this many training seconds apart
+METRICS_MAX_AGE = 1.0  # ...and a live frame's figures are never older than this
 
 
 class _Checkpoint:
@@ -84,9 +87,11 @@ class TrainerBase:
         self._eval_seconds = 0.0
         self._last_test_eval = 0.0  # training seconds at the last test evaluation
         self._evaluated: tuple[float, dict[str, float | None]] | None = None  # (seconds, m)
-        # How many exact evaluations snapshots have made: probes over the whole test set
-        # (the confusion matrix) count again only after a new one.
+        # How many evaluations snapshots have made, and the classes the last one predicted
+        # for the probe split (the test split, or the training split without one): the
+        # confusion matrix is counted from them.
         self.evaluations = 0
+        self._probe_classes: np.ndarray | None = None
 
     def _tensors(self, x: np.ndarray, labels: np.ndarray) -> tuple[Tensor, Tensor]:
         targets = self.head.targets(labels)
@@ -148,18 +153,23 @@ class TrainerBase:
     # ---- evaluation -----------------------------------------------------------------------
     def evaluate(self) -> dict[str, float | None]:
         """Loss and accuracy on both splits for the current weights (counts dead units)."""
-        train_loss, train_acc = self._evaluate_split(self.x_train, self.t_train, True)
-        test_loss, test_acc = self._evaluate_split(self.x_test, self.t_test, False)
+        train_loss, train_acc, train_classes = self._evaluate_split(self.x_train, self.t_train,
+                                                                    True)
+        test_loss, test_acc, test_classes = self._evaluate_split(self.x_test, self.t_test, False)
+        self._probe_classes = test_classes if len(self.x_test) else train_classes
         return {"train_loss": train_loss, "test_loss": test_loss,
                 "train_accuracy": train_acc, "test_accuracy": test_acc}
 
     @torch.no_grad()
     def _evaluate_split(self, x: Tensor, t: Tensor, count_dead: bool
-                        ) -> tuple[float | None, float | None]:
+                        ) -> tuple[float | None, float | None, np.ndarray | None]:
+        """Mean loss, accuracy and each sample's predicted class (None where the network
+        does not classify)."""
         if len(x) == 0:
-            return None, None
+            return None, None, None
         self.model.eval()
-        total, correct = 0.0, 0
+        total = 0.0
+        classes: list[Tensor] = []
         peak: dict[str, Tensor] = {}
         for start in range(0, len(x), EVAL_CHUNK):
             values = self.model.trace(x[start:start + EVAL_CHUNK])
@@ -168,14 +178,17 @@ class TrainerBase:
             target = t[start:start + EVAL_CHUNK]
             total += float(self.head.loss_per_sample(field, target, self._output_act).sum())
             if self.head.classifies:
-                correct += int((self.head.classes(pred) == self._labels(target)).sum())
+                classes.append(self.head.classes(pred))
             if count_dead:
                 self._track_peaks(values, peak)
         self.model.train()
         if count_dead:
             self._dead = {node: int((p <= 0).sum()) for node, p in peak.items()}
-        accuracy = correct / len(x) if self.head.classifies else None
-        return total / len(x), accuracy
+        if not classes:
+            return total / len(x), None, None
+        predicted = torch.cat(classes)
+        accuracy = float((predicted == self._labels(t)).float().mean())
+        return total / len(x), accuracy, predicted.cpu().numpy().astype(np.int64)
 
     def _labels(self, target: Tensor) -> Tensor:
         if self.head.loss == "cross_entropy":
@@ -212,33 +225,58 @@ class TrainerBase:
         other epochs record no test metrics.
         """
         if train_loss is None:
-            train_loss, _ = self._evaluate_split(self.x_train, self.t_train, False)
+            train_loss = self._evaluate_split(self.x_train, self.t_train, False)[0]
         test_loss = test_acc = None
         due = self.seconds - self._last_test_eval >= EVAL_GAP
-        if force_test or due or self._eval_seconds <= EVAL_SHARE * self.seconds:
+        if force_test or due or self._affordable():
             self._last_test_eval = self.seconds
             started = time.perf_counter()
-            test_loss, test_acc = self._evaluate_split(self.x_test, self.t_test, False)
+            test_loss, test_acc, _ = self._evaluate_split(self.x_test, self.t_test, False)
             self._eval_seconds += time.perf_counter() - started
         record = EpochRecord(self.epoch, self.step, train_loss, test_loss, None, test_acc,
                              self.seconds, mistakes)
         self.history.append(record)
         return record
 
+    def _affordable(self) -> bool:
+        """Whether evaluating while training runs has so far stayed within EVAL_SHARE."""
+        return self._eval_seconds <= EVAL_SHARE * self.seconds
+
     def snapshot(self, reuse_within: float = 0.0) -> Snapshot:
         """The state now as plain numbers, with loss and accuracy evaluated exactly on both
-        splits; or, less than `reuse_within` training seconds after the last evaluation, that
-        evaluation's figures again (live frames refresh them a few times a second, not at
-        every frame: for a CNN on digits the evaluation is most of a frame's cost)."""
-        if self._evaluated is None or self.seconds - self._evaluated[0] >= reuse_within:
+        splits.
+
+        A live frame passes `reuse_within` > 0: it gets the last evaluation's figures again
+        until they are that many training seconds old, and after that too while evaluating
+        would take more than EVAL_SHARE of the training time, up to METRICS_MAX_AGE (for a
+        CNN on digits, evaluating both splits costs as much as six training steps).
+        """
+        if self._metrics_due(reuse_within):
+            started = time.perf_counter()
             self._evaluated = (self.seconds, self.evaluate())
             self.evaluations += 1
+            if reuse_within > 0:
+                self._eval_seconds += time.perf_counter() - started
         m = self._evaluated[1]
         mistakes = self.history[-1].mistakes if self.history else None
         record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],
                              m["train_accuracy"], m["test_accuracy"], self.seconds, mistakes)
         return Snapshot(record, self.grad_norms(), dict(self._dead), self.stop_reason,
                         self.message)
+
+    def _metrics_due(self, reuse_within: float) -> bool:
+        if self._evaluated is None or reuse_within <= 0:
+            return True
+        age = self.seconds - self._evaluated[0]
+        return age >= reuse_within and (self._affordable() or age >= METRICS_MAX_AGE)
+
+    def probe_classes(self) -> np.ndarray | None:
+        """The classes predicted for the probe split (the test split, or the training split
+        without one) at the last snapshot's evaluation; None where the network does not
+        classify."""
+        if self._evaluated is None:
+            self.snapshot()
+        return self._probe_classes
 
     def metrics(self) -> dict[str, Any]:
         """Final figures for metrics.json: exact metrics now, the stop reason, the history."""
@@ -317,7 +355,7 @@ class Trainer(TrainerBase):
         index = self._batches.pop()
         self.optimizer.zero_grad(set_to_none=True)
         field = self.model.output_field(self.x_train[index])
-        loss = self.head.loss_per_sample(field, self.t_train[index], self._output_act).mean()
+        loss = self.head.mean_loss(field, self.t_train[index], self._output_act)
         self._losses.append(loss.detach())
         if self.config.regularization != "none" and self.config.regularization_rate:
             loss = loss + self._penalty()
