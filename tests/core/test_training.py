@@ -271,6 +271,17 @@ def test_live_snapshots_reuse_a_recent_evaluation_and_exact_ones_do_not():
     assert run.snapshot(reuse_within=0.0).record.train_loss == exact.train_loss
 
 
+def test_the_first_and_last_epochs_of_a_run_always_have_test_points(monkeypatch):
+    from playground.core.training import engine
+
+    monkeypatch.setattr(engine, "EVAL_SHARE", -1.0)  # evaluating is never affordable...
+    monkeypatch.setattr(engine, "EVAL_GAP", math.inf)  # ...nor ever due
+    run = trainer(epochs=6)
+    run.train()
+    tested = [r.epoch for r in run.history if r.test_loss is not None]
+    assert tested == [1, 6]
+
+
 def test_live_snapshots_refresh_within_the_evaluation_budget_but_at_least_once_a_second(
         monkeypatch):
     from playground.core.training import engine

@@ -220,15 +220,16 @@ class TrainerBase:
                      force_test: bool = False) -> EpochRecord:
         """Append the epoch's record: its average training error and the test metrics.
 
-        The test split is evaluated while that costs at most EVAL_SHARE of the training
-        time, at least every EVAL_GAP seconds of training, and always with `force_test`;
-        other epochs record no test metrics.
+        The test split is evaluated in the first and the last epoch of a run, while that
+        costs at most EVAL_SHARE of the training time, at least every EVAL_GAP seconds of
+        training, and always with `force_test`; other epochs record no test metrics.
         """
         if train_loss is None:
             train_loss = self._evaluate_split(self.x_train, self.t_train, False)[0]
         test_loss = test_acc = None
         due = self.seconds - self._last_test_eval >= EVAL_GAP
-        if force_test or due or self._affordable():
+        ends = self.epoch == self.first_epoch + 1 or self.epochs_left <= 0
+        if force_test or due or ends or self._affordable():
             self._last_test_eval = self.seconds
             started = time.perf_counter()
             test_loss, test_acc, _ = self._evaluate_split(self.x_test, self.t_test, False)
