@@ -140,9 +140,10 @@ def test_spiral_radius_bounded_at_zero_noise() -> None:
 
 def test_linear_is_separable_by_a_line_at_zero_noise() -> None:
     points, labels = all_points(build("linear", noise=0))
+    points = np.column_stack([points, np.ones(len(points))])  # the line may miss the origin
     signs = np.where(labels == 1, 1.0, -1.0)
-    weights = np.zeros(2)
-    for _ in range(100):  # perceptron through the origin; converges thanks to the margin
+    weights = np.zeros(3)
+    for _ in range(10_000):  # the perceptron rule with a bias; converges thanks to the margin
         wrong = np.flatnonzero(signs * (points @ weights) <= 0)
         if not len(wrong):
             break

@@ -89,6 +89,18 @@ def test_perceptron_presets_converge_or_cycle_as_promised():
     assert last.stop_reason == "max_epochs" and last.record.train_accuracy < 1.0
 
 
+def test_perceptron_separable_gives_updates_worth_counting_and_the_seed_changes_them():
+    """The hint: count the updates it needs; change the seed and count again."""
+    project = load_preset("perceptron-separable")
+    data = project.dataset()
+    counts = []
+    for seed in range(4):
+        run = make_trainer(project.network, data, project.training.replace(seed=seed))
+        assert run.train().stop_reason == "converged"
+        counts.append(run.updates)
+    assert min(counts) >= 3 and len(set(counts)) >= 3
+
+
 def test_an_unknown_preset_lists_the_real_ones():
     with pytest.raises(ProjectError, match="no preset called 'nope'.*circle"):
         load_preset("nope")

@@ -24,7 +24,6 @@ def step_once(window, qtbot) -> None:
 
 def test_stepping_shows_each_mistake_with_the_line_before_and_after(window, qtbot):
     open_preset(window, "perceptron-separable")
-    window.document.set_training(seed=7)  # a sample order with a second mistake soon
     view = window.perceptron_view
     assert window.perceptron_dock.isVisible()  # brought forward for a perceptron project
     assert "Press Step" in view.status.text()

@@ -30,7 +30,8 @@ CLASS_RADIUS = 5.0  # half-width of the classification sets' sampling domain
 REGRESS_RADIUS = 6.0  # half-width of the regression sets' sampling domain
 LINE_RANGE = (-math.pi, math.pi)  # input range of the 1-D functions
 XOR_PADDING = 0.3
-LINEAR_MARGIN = 1.0
+LINEAR_MARGIN = 0.5  # the gap on each side of the line
+LINEAR_OFFSET = 2.5  # how far the line may miss the origin
 MOON_SCALE = 3.0
 MOON_NOISE = 0.5  # gaussian std per unit of noise fraction, in unit-moon coordinates
 BLOB_RADIUS = 3.0  # distance of the multiclass blob centres from the origin
@@ -142,15 +143,18 @@ def moons(rng: np.random.Generator, n: int, noise: float) -> Samples:
 
 
 def linear(rng: np.random.Generator, n: int, noise: float) -> Samples:
-    """Two classes split by a random line through the origin, at least the margin away."""
+    """Two classes split by a random line, at least the margin away from it. The line misses
+    the origin by up to LINEAR_OFFSET, so a perceptron has to learn its bias too."""
     angle = rng.uniform(0.0, 2 * math.pi)
     normal = np.array([math.cos(angle), math.sin(angle)])
+    offset = rng.uniform(-LINEAR_OFFSET, LINEAR_OFFSET)
     points = np.empty((0, 2))
     while len(points) < n:
         candidates = _uniform_square(rng, n, CLASS_RADIUS)
-        points = np.concatenate([points, candidates[np.abs(candidates @ normal) >= LINEAR_MARGIN]])
+        away = np.abs(candidates @ normal - offset) >= LINEAR_MARGIN
+        points = np.concatenate([points, candidates[away]])
     points = points[:n]
-    labels = (points @ normal > 0).astype(np.float64)
+    labels = (points @ normal > offset).astype(np.float64)
     return points + _jitter(rng, points.shape, CLASS_RADIUS * noise), labels
 
 
