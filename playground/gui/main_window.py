@@ -50,6 +50,7 @@ from playground.gui.plots.approximation import ApproximationView
 from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.curves import CurvesView, describe_run
 from playground.gui.plots.deep_docks import DeepDocks
+from playground.gui.plots.frame_gate import FrameGate
 from playground.gui.plots.gradients import GradientView
 from playground.gui.plots.perceptron import PerceptronView
 from playground.gui.worker import TrainingController
@@ -104,7 +105,6 @@ class MainWindow(QMainWindow):
         gradients = self._dock("Gradients", self.gradients, bottom, scroll=False)
         self.tabifyDockWidget(curves, gradients)
         activations = self._dock("Activations", self.activations, bottom, scroll=False)
-        activations.visibilityChanged.connect(self.activations.set_on_screen)
         self.tabifyDockWidget(gradients, activations)
         self.perceptron_dock = self._dock("Perceptron", self.perceptron_view, bottom,
                                           scroll=False)
@@ -114,6 +114,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(curves, self.perceptron_dock)
         self.tabifyDockWidget(curves, self.approximation_dock)
         self.deep = DeepDocks(self, self.controller, output, self._dock)
+        # The tabs under the canvas draw live frames only while they are in front.
+        self._gates = [FrameGate(dock, view.show_frame) for dock, view in (
+            (gradients, self.gradients), (activations, self.activations),
+            (self.perceptron_dock, self.perceptron_view),
+            (self.approximation_dock, self.approximation))]
         self._lesson_applies: dict[QDockWidget, bool] = {}
         output.raise_()
         curves.raise_()
@@ -304,10 +309,8 @@ class MainWindow(QMainWindow):
         self.scene.show_frame(frame)
         self.boundary.show_frame(frame)
         self.curves.show_history(frame.history, frame.snapshot.record)
-        self.gradients.show_frame(frame)
-        self.activations.show_frame(frame)
-        self.perceptron_view.show_frame(frame)
-        self.approximation.show_frame(frame)
+        for gate in self._gates:
+            gate.show_frame(frame)
         self.deep.show_frame(frame)
         r = frame.snapshot.record
         text = f"epoch {r.epoch:,} · step {r.step:,} · train loss {r.train_loss:.4f}"

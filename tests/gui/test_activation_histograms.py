@@ -10,10 +10,17 @@ from playground.gui.document import Document
 from playground.gui.plots.activations import layer_title
 
 
-def test_each_hidden_layer_gets_its_histogram_over_phi_and_its_slope(window):
+def raise_dock(window, title: str) -> QDockWidget:
+    dock = window.findChild(QDockWidget, f"dock-{title}")
+    dock.raise_()
+    return dock
+
+
+def test_each_hidden_layer_gets_its_histogram_over_phi_and_its_slope(window, qtbot):
     view = window.activations
     frame = window.controller.last_frame
-    assert list(view.plots) == ["dense_1", "dense_2"]
+    raise_dock(window, "activations")  # the tab draws the latest frame as it comes forward
+    qtbot.waitUntil(lambda: list(view.plots) == ["dense_1", "dense_2"])
     for node, plot in view.plots.items():
         histogram = frame.histograms[node]
         heights = plot.bars.opts["height"]
@@ -34,18 +41,19 @@ def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window
         "relu", *[getattr(frame.histograms["dense_1"], f) for f in
                   ("edges", "counts", "curve_v", "phi", "slope")], 0.25)
     assert layer_title("dense_1", relu, 2) == "dense_1 · relu · 25% inactive · 2 dead"
-    window.findChild(QDockWidget, "dock-activations").raise_()
+    raise_dock(window, "activations")
     window.set_document(Document.untitled(load_preset("perceptron-separable")))
     assert not window.activations.graphics.isVisible()
     assert window.activations.note.isVisible()
 
 
 def test_a_hidden_histogram_tab_draws_nothing_until_it_is_shown(window, qtbot):
-    docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget)}
-    docks["Curves"].raise_()  # a tab behind another is moved off screen, not hidden
-    qtbot.waitUntil(lambda: docks["Activations"].visibleRegion().isEmpty())
+    activations = raise_dock(window, "activations")
+    qtbot.waitUntil(lambda: list(window.activations.plots) == ["dense_1", "dense_2"])
+    raise_dock(window, "curves")  # a tab behind another is moved off screen, not hidden
+    qtbot.waitUntil(lambda: activations.visibleRegion().isEmpty())
     window.set_document(Document.untitled(load_preset("vanishing-sigmoid")))
     qtbot.waitUntil(lambda: len(window.controller.last_frame.histograms) == 6)
     assert list(window.activations.plots) == ["dense_1", "dense_2"]  # still the last drawn
-    docks["Activations"].raise_()
+    activations.raise_()
     qtbot.waitUntil(lambda: len(window.activations.plots) == 6)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -88,24 +88,9 @@ class ActivationView(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.graphics, 1)
         self.plots: dict[str, _LayerPlot] = {}
-        self._frame: Frame | None = None
-        self._on_screen = True
 
     def show_frame(self, frame: Frame) -> None:
-        """Draw the frame's histograms; while the tab is behind another, only keep the frame
-        (each replaces the last) and draw it when the tab comes to the front."""
-        self._frame = frame
-        if self._on_screen:
-            self._draw(frame)
-
-    @Slot(bool)
-    def set_on_screen(self, on_screen: bool) -> None:
-        """Follow the dock's visibilityChanged: a tab behind another is not on screen."""
-        self._on_screen = on_screen
-        if on_screen and self._frame is not None:
-            self._draw(self._frame)
-
-    def _draw(self, frame: Frame) -> None:
+        """Draw the frame's histograms (the window gates frames while the tab is hidden)."""
         histograms = frame.histograms
         if list(histograms) != list(self.plots):
             self._rebuild(list(histograms))

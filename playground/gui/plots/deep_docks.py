@@ -22,6 +22,7 @@ from playground.core.spec import NetworkSpec
 from playground.gui.plots.confusion import ConfusionView
 from playground.gui.plots.drawing_pad import DrawingPanel
 from playground.gui.plots.feature_maps import FeatureMapView
+from playground.gui.plots.frame_gate import FrameGate
 from playground.gui.plots.latent import LatentView
 from playground.gui.plots.sequence_view import SequenceView
 from playground.gui.worker import TrainingController
@@ -67,8 +68,14 @@ class DeepDocks(QObject):
         for title, view in views.items():
             dock = make_dock(title, view, right, True)
             window.tabifyDockWidget(output, dock)
-            dock.visibilityChanged.connect(self._dock_shown)
             self.docks[title] = dock
+        draws: dict[str, Callable[[Frame], None]] = {
+            "Feature maps": lambda f: self.feature_maps.show_probe(f.image),
+            "Mistakes": lambda f: self.confusion.show_probe(f.image),
+            "Drawing pad": lambda f: self.pad.show_probe(f.image),
+            "Latent space": lambda f: self.latent.show_probe(f.latent),
+            "Sequence": lambda f: self.sequence.show_probe(f.sequence)}
+        self._gates = [FrameGate(self.docks[title], draw) for title, draw in draws.items()]
         self._applies: dict[str, bool] = {}
         self._frame: Frame | None = None
         self._count = 0
@@ -134,33 +141,8 @@ class DeepDocks(QObject):
     @Slot(object)
     def show_frame(self, frame: Frame) -> None:
         self._frame = frame
-        for title in self.docks:
-            if title != "Output" and self._on_screen(title):
-                self._draw(title, frame)
-
-    def _on_screen(self, title: str) -> bool:
-        dock = self.docks[title]
-        return dock.isVisible() and not dock.visibleRegion().isEmpty()
-
-    def _draw(self, title: str, frame: Frame) -> None:
-        if title == "Feature maps":
-            self.feature_maps.show_probe(frame.image)
-        elif title == "Mistakes":
-            self.confusion.show_probe(frame.image)
-        elif title == "Drawing pad":
-            self.pad.show_probe(frame.image)
-        elif title == "Latent space":
-            self.latent.show_probe(frame.latent)
-        elif title == "Sequence":
-            self.sequence.show_probe(frame.sequence)
-
-    @Slot(bool)
-    def _dock_shown(self, visible: bool) -> None:
-        dock = self.sender()
-        if visible and self._frame is not None:
-            title = next((t for t, d in self.docks.items() if d is dock), None)
-            if title is not None and title != "Output":
-                self._draw(title, self._frame)
+        for gate in self._gates:
+            gate.show_frame(frame)
 
     # ---- choosing what the probes look at ------------------------------------------------
     @Slot(int)
