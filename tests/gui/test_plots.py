@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -234,6 +234,28 @@ def test_curves_hold_the_recorded_losses_and_skip_missing_test_values(curves):
     x, y = curves.test_accuracy_curve.getData()
     np.testing.assert_array_equal(x, [1, 3])
     np.testing.assert_array_equal(y, [0.5, 0.9])
+
+
+class PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_each_new_epoch_costs_one_paint_of_the_loss_plot_not_two(curves):
+    counter = PaintCounter()
+    curves.loss_plot.viewport().installEventFilter(counter)
+    history = []
+    for epoch in range(1, 9):  # every epoch widens the axes, as in a live run
+        history.append(record(epoch, 1.0 / epoch, 1.2 / epoch, 0.5))
+        curves.show_history(history)
+        for _ in range(3):  # the paint, and any paint that it asks for
+            QApplication.processEvents()
+    assert counter.count == 8
 
 
 def test_a_real_run_is_plotted_record_by_record(curves, circle):

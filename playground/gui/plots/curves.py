@@ -274,6 +274,13 @@ class CurvesView(QWidget):
         self.summary.setText(self._summary(latest) if latest is not None else "")
         if self._hover_epoch is not None:
             self.hover_at(self._hover_epoch)
+        self._settle_ranges()
+
+    def _settle_ranges(self) -> None:
+        """Fit the auto-ranges to the new data now. pyqtgraph would do it while painting, and
+        the range change would then ask for a second paint: twice the drawing per frame."""
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getViewBox().prepareForPaint()
 
     def clear(self) -> None:
         """Forget the history: empty curves, no summary (a reset or a new run)."""
