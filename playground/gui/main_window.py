@@ -268,11 +268,15 @@ class MainWindow(QMainWindow):
                          .ZoomOut),
         ])
         view.addSeparator()
+        self.arrange_fit_action = self._action(
+            "&Arrange to Fit", self.view.arrange_to_fit, "Ctrl+Alt+L",
+            "Wrap a long network into rows, in reading order, so that it fits the canvas readably")
         view.addActions([
             self._action("Arrange &Left to Right", lambda: self.scene.arrange("left-right"),
                          "Ctrl+L", "Lay the network out in columns, input on the left"),
             self._action("Arrange &Top to Bottom", lambda: self.scene.arrange("top-bottom"),
                          "Ctrl+Shift+L", "Lay the network out in rows, input at the top"),
+            self.arrange_fit_action,
         ])
         view.addSeparator()
         for dock in self.findChildren(QDockWidget):

@@ -7,7 +7,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from playground.core.presets import load_preset
 from playground.gui.canvas.items import NODE_HEIGHT, NODE_WIDTH
+from playground.gui.document import Document
 from tests.gui.conftest import drag_mouse, drop_layer
 
 
@@ -152,3 +154,51 @@ def test_pasting_foreign_or_broken_clipboard_text_changes_nothing(window):
         window.paste_action.trigger()
     assert window.document.spec.to_dict() == before
     assert "unknown layer kind 'Nope'" in window.statusBar().currentMessage()
+
+
+def open_at_default_size(window, qtbot, preset: str) -> None:
+    """The preset in a window of the default 1400×860, its canvas settled."""
+    window.resize(1400, 860)
+    window.set_document(Document.untitled(load_preset(preset)))
+    qtbot.waitUntil(lambda: window.view.viewport().width() > 600)
+
+
+def rows(window) -> int:
+    return len({layer.position[1] for layer in window.document.spec.layers})
+
+
+def test_a_long_preset_opens_readable_at_the_default_window_size(window, qtbot):
+    open_at_default_size(window, qtbot, "digits-cnn")
+    window.fit_action.trigger()
+    assert window.view.zoom() >= 0.7
+    visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert all(visible.contains(n.sceneBoundingRect()) for n in window.scene.nodes.values())
+
+
+def test_arrange_to_fit_wraps_a_long_chain_in_one_undo_step(window, qtbot):
+    open_at_default_size(window, qtbot, "digits-cnn")
+    window.scene.arrange("left-right")
+    window.fit_action.trigger()
+    one_row = window.document.spec.to_dict()
+    assert rows(window) == 1 and window.view.zoom() < 0.5
+    steps = window.document.undo_stack.count()
+    window.arrange_fit_action.trigger()
+    assert rows(window) > 1 and window.view.zoom() >= 0.7
+    assert window.document.undo_stack.count() == steps + 1
+    assert window.undo_action.text() == "&Undo Arrange to Fit"
+    window.undo_action.trigger()
+    assert window.document.spec.to_dict() == one_row
+    window.redo_action.trigger()
+    assert rows(window) > 1
+
+
+def test_connections_that_wrap_to_the_next_row_pass_clear_of_the_nodes(window, qtbot):
+    open_at_default_size(window, qtbot, "deep-relu")
+    spec = window.document.spec
+    wraps = [edge for (source, target), edge in window.scene.edges.items()
+             if spec.layer(target).position[0] < spec.layer(source).position[0]]
+    assert len(wraps) == 2  # three rows
+    for edge in wraps:
+        others = [node for node in window.scene.nodes.values()
+                  if node not in (edge.source, edge.target)]
+        assert not any(edge.shape().intersects(node.sceneBoundingRect()) for node in others)

@@ -45,6 +45,9 @@ THUMBS_PER_ROW = 5
 MAX_THUMBS = 10
 PREVIEW = 150.0  # the enlarged picture shown on hover
 WEIGHT_LINES_MAX = 64  # draw each weight of an edge up to this many, else a summary
+WRAP_MIN_DROP = 80.0  # an edge going back left and down this far wraps between rows
+WRAP_RADIUS = 24.0
+WRAP_LANES = 24.0  # how wide the bundle of weight lines of a wrapping edge runs
 
 
 @dataclass(frozen=True)
@@ -271,11 +274,38 @@ class NodeItem(QGraphicsObject):
         return super().itemChange(change, value)
 
 
-def edge_path(start: QPointF, end: QPointF) -> QPainterPath:
-    """A smooth S-curve from an output port to an input port."""
+def edge_path(start: QPointF, end: QPointF, middle: float | None = None) -> QPainterPath:
+    """A smooth S-curve from an output port to an input port, or a wrap to a lower row.
+
+    A wrap runs back between the rows at height `middle` (default: halfway).
+    """
+    if wraps(start, end):
+        return _wrap_path(start, end, (start.y() + end.y()) / 2 if middle is None else middle)
     path = QPainterPath(start)
     bend = max(40.0, abs(end.x() - start.x()) / 2)
     path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+    return path
+
+
+def wraps(start: QPointF, end: QPointF) -> bool:
+    """Whether a connection goes back to a row below (or above): it then wraps between rows."""
+    return end.x() < start.x() and abs(end.y() - start.y()) >= WRAP_MIN_DROP
+
+
+def _wrap_path(start: QPointF, end: QPointF, middle: float) -> QPainterPath:
+    """Out of the right side, back along `middle` between the rows, in from the left."""
+    down = 1.0 if end.y() > start.y() else -1.0
+    r = max(0.0, min(WRAP_RADIUS, abs(middle - start.y()) / 2, abs(end.y() - middle) / 2))
+    right, left = start.x() + WRAP_RADIUS, end.x() - WRAP_RADIUS
+    path = QPainterPath(start)
+    for corner, turn_in, turn_out in (
+            (QPointF(right, start.y()), QPointF(-r, 0), QPointF(0, down * r)),
+            (QPointF(right, middle), QPointF(0, -down * r), QPointF(-r, 0)),
+            (QPointF(left, middle), QPointF(r, 0), QPointF(0, down * r)),
+            (QPointF(left, end.y()), QPointF(0, -down * r), QPointF(r, 0))):
+        path.lineTo(corner + turn_in)
+        path.quadTo(corner, corner + turn_out)
+    path.lineTo(end)
     return path
 
 
@@ -314,9 +344,28 @@ class EdgeItem(_Highlight, QGraphicsPathItem):
     def refresh(self) -> None:
         """Follow the ports after a node moved."""
         assert self.source.output_port is not None and self.target.input_port is not None
+        start, end = self.source.output_port.anchor(), self.target.input_port.anchor()
+        self.middle = self._free_middle(start, end) if wraps(start, end) else \
+            (start.y() + end.y()) / 2
         self.prepareGeometryChange()
-        self.setPath(edge_path(self.source.output_port.anchor(),
-                               self.target.input_port.anchor()))
+        self.setPath(edge_path(start, end, self.middle))
+
+    def _free_middle(self, start: QPointF, end: QPointF) -> float:
+        """Where a wrap runs back: the middle of the widest gap between the nodes it passes."""
+        low, high = sorted((start.y(), end.y()))
+        left, right = end.x() - WRAP_RADIUS, start.x() + WRAP_RADIUS
+        scene = self.source.scene()
+        rects = [item.sceneBoundingRect() for item in (scene.items() if scene else [])
+                 if isinstance(item, NodeItem)]
+        spans = sorted((r.top(), r.bottom()) for r in rects
+                       if r.left() < right and r.right() > left)
+        best, widest, reached = (low + high) / 2, 0.0, low
+        for top, bottom in [*spans, (high, high)]:
+            gap_end = min(top, high)
+            if gap_end - reached > widest:
+                best, widest = (reached + gap_end) / 2, gap_end - reached
+            reached = max(reached, bottom)
+        return best
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -348,7 +397,8 @@ class EdgeItem(_Highlight, QGraphicsPathItem):
             for j in range(in_count):
                 start = self.source.unit_anchor(j, in_count, output=True)
                 painter.setPen(_weight_pen(float(w[i, j]), biggest))
-                painter.drawPath(edge_path(start, end))
+                lane = WRAP_LANES * ((i * in_count + j) / max(1, w.size - 1) - 0.5)
+                painter.drawPath(edge_path(start, end, self.middle + lane))
 
     def _paint_summary(self, painter: QPainter, w: np.ndarray) -> None:
         """Too many weights to draw: one line, coloured by the balance of signs."""

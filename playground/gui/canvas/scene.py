@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneM
 
 from playground.core.graph import GraphInfo
 from playground.core.layers import KINDS, SpecError
-from playground.core.layout import arrange
+from playground.core.layout import arrange, arrange_to_fit
 from playground.core.probes import Frame
 from playground.core.spec import LayerSpec, NetworkSpec
 from playground.gui.canvas.items import (
@@ -224,6 +224,12 @@ class NetworkScene(QGraphicsScene):
     def arrange(self, direction: str) -> None:
         positions = arrange(self.document.spec, direction)
         self._edit("Arrange", lambda spec: spec.move(positions))
+
+    def arrange_to_fit(self, view: tuple[float, float]) -> None:
+        """Wrap the columns into rows that a view of `view` pixels shows readably."""
+        sizes = {i: (NODE_WIDTH, node.height) for i, node in self.nodes.items()}
+        positions = arrange_to_fit(self.document.spec, view, sizes)
+        self._edit("Arrange to Fit", lambda spec: spec.move(positions))
 
     # ---- connecting by dragging from a port ----------------------------------------------
     def begin_link(self, port: PortItem) -> None:

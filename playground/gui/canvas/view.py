@@ -14,6 +14,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
+from playground.core.layout import FIT_MARGIN
 from playground.gui.canvas.palette import kind_from_mime
 from playground.gui.canvas.scene import NetworkScene
 
@@ -59,10 +60,18 @@ class NetworkView(QGraphicsView):
         rect = QRectF()
         for node in nodes:
             rect |= node.sceneBoundingRect()
-        self.fitInView(rect.adjusted(-60, -60, 60, 60), Qt.AspectRatioMode.KeepAspectRatio)
+        margin = FIT_MARGIN
+        self.fitInView(rect.adjusted(-margin, -margin, margin, margin),
+                       Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.5:
             self.zoom_by(1.5 / self.zoom())
         self.zoomChanged.emit(self.zoom())
+
+    def arrange_to_fit(self) -> None:
+        """Wrap a long network into rows that suit this view, then show it all."""
+        size = self.viewport().size()
+        self.network_scene().arrange_to_fit((size.width(), size.height()))
+        self.fit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         steps = event.angleDelta().y() / 120
