@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from playground.core.export import FORMATS
+from playground.gui.panels import export_dialog
 from playground.gui.worker import RUNNING
+
+REAL_EXPORT = export_dialog.export
 
 
 @pytest.fixture
@@ -21,6 +27,44 @@ def told(window) -> list[tuple[str, str]]:
     window.exporter.inform = lambda title, text: shown.append((title, text))
     window.show_error = lambda title, text: shown.append((title, text))
     return shown
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left(window):
+    """Every export's worker thread has ended when the test does."""
+    yield
+    assert not any(t.isRunning() for t in window.exporter.findChildren(QThread))
+
+
+class HeldExport:
+    """Stands in for the core export: says when it has started, then waits for `release`
+    before doing the real export."""
+
+    def __init__(self):
+        self.started, self.released = threading.Event(), threading.Event()
+
+    def __call__(self, project, fmt, path, history=()):
+        self.started.set()
+        assert self.released.wait(10), "the test never released the export"
+        return REAL_EXPORT(project, fmt, path, history)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@pytest.fixture
+def held(monkeypatch) -> HeldExport:
+    hold = HeldExport()
+    monkeypatch.setattr(export_dialog, "export", hold)
+    yield hold
+    hold.release()  # a failing test must not leave the worker waiting
+
+
+def export_now(window, qtbot, fmt: str, path: Path) -> bool:
+    """Export as File → Export… does, and wait for the result: whether it worked."""
+    with qtbot.waitSignal(window.exporter.finished, timeout=30_000) as finished:
+        window.exporter.export(fmt, path)
+    return finished.args[0]
 
 
 def open_dialog(window, qtbot):
@@ -54,14 +98,18 @@ def test_every_format_says_what_it_is_for_and_sets_the_file_ending(window, qtbot
 
 
 def test_export_a_script_from_the_dialog(window, qtbot, told, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
     dialog = open_dialog(window, qtbot)
-    choose(dialog, qtbot, "script", tmp_path / "circle.py")
-    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(told))
+    choose(dialog, qtbot, "script", folder / "circle.py")
+    with qtbot.waitSignal(window.exporter.finished, timeout=30_000) as finished:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert finished.args == [True]
     title, text = told[0]
-    assert title == "Export finished" and str(tmp_path / "circle.py") in text
-    assert {p.name for p in tmp_path.iterdir()} == {"circle.py", "circle.pt", "circle-data.npz"}
-    assert window.settings.value("export-folder") == str(tmp_path.resolve())
+    assert title == "Export finished" and str(folder / "circle.py") in text
+    assert {p.name for p in folder.iterdir()} == {"circle.py", "circle.pt", "circle-data.npz"}
+    assert window.settings.value("export-folder") == str(folder.resolve())
+    assert window.statusBar().currentMessage() == f"Exported to {folder / 'circle.py'}"
 
 
 def test_export_while_training_pulls_the_weights_reached_and_training_goes_on(
@@ -70,16 +118,23 @@ def test_export_while_training_pulls_the_weights_reached_and_training_goes_on(
     initial = controller.preview_weights()
     controller.play()
     qtbot.waitUntil(lambda: controller.last_frame.snapshot.epoch >= 2, timeout=30_000)
-    assert window.exporter.export("state_dict", tmp_path / "w.pt")
+    assert export_now(window, qtbot, "state_dict", tmp_path / "w.pt")
     state = torch.load(tmp_path / "w.pt", weights_only=True)
     reached = window.document.project.weights
     assert all(torch.equal(state[k], torch.from_numpy(reached[k])) for k in reached)
     assert not all(torch.equal(state[k], torch.from_numpy(initial[k])) for k in initial)
-    assert window.exporter.export("csv", tmp_path / "run.csv")
+    assert export_now(window, qtbot, "csv", tmp_path / "run.csv")
     epochs = [int(r["epoch"]) for r in csv.DictReader((tmp_path / "run.csv").open())]
     assert epochs[:2] == [1, 2] and epochs == sorted(epochs)
     assert not any("no trained weights" in text for _, text in told)
     assert controller.state == RUNNING
+
+
+def test_a_traced_export_in_the_worker_thread_loads_and_runs(window, qtbot, told, tmp_path):
+    assert export_now(window, qtbot, "pt2", tmp_path / "net.pt2")
+    assert told[0][0] == "Export finished"
+    program = torch.export.load(tmp_path / "net.pt2").module()
+    assert program(torch.zeros(4, 2)).shape == (4, 1)
 
 
 def test_a_failed_export_says_why(window, qtbot, told, tmp_path):
@@ -87,9 +142,69 @@ def test_a_failed_export_says_why(window, qtbot, told, tmp_path):
     blocker.write_text("")
     dialog = open_dialog(window, qtbot)
     choose(dialog, qtbot, "state_dict", blocker / "w.pt")
+    with qtbot.waitSignal(window.exporter.finished) as finished:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert finished.args == [False]
+    assert told == [("Cannot export", told[0][1])] and "cannot write" in told[0][1]
+
+
+def test_the_window_stays_alive_and_locked_while_an_export_runs(
+        window, qtbot, told, held, tmp_path):
+    controller = window.controller
+    controller.play()
+    qtbot.waitUntil(lambda: controller.last_frame.snapshot.epoch >= 1, timeout=30_000)
+    ticks = []
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, "state_dict", tmp_path / "w.pt")
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(told))
-    assert told[0][0] == "Cannot export" and "cannot write" in told[0][1]
+    reached = {k: v.copy() for k, v in window.document.project.weights.items()}
+    qtbot.waitUntil(held.started.is_set)
+    progress = window.exporter.progress
+    assert progress.isVisible() and QApplication.activeModalWidget() is progress
+    assert progress.label.text() == "Exporting PyTorch weights (state_dict) to w.pt…"
+    qtbot.keyClick(progress, Qt.Key.Key_Escape)  # cannot be dismissed: the export goes on
+    assert progress.isVisible()
+    ticks.clear()
+    epoch = controller.last_frame.snapshot.epoch
+    qtbot.waitUntil(lambda: len(ticks) >= 5)  # the window's event loop keeps running
+    qtbot.waitUntil(lambda: controller.last_frame.snapshot.epoch > epoch, timeout=30_000)
+    window.document.set_weights({k: np.zeros_like(v) for k, v in reached.items()})
+    with qtbot.waitSignal(window.exporter.finished) as finished:
+        held.release()
+    timer.stop()
+    assert finished.args == [True] and told[0][0] == "Export finished"
+    assert window.exporter.progress is None and QApplication.activeModalWidget() is None
+    assert controller.state == RUNNING
+    state = torch.load(tmp_path / "w.pt", weights_only=True)
+    assert all(np.array_equal(state[k].numpy(), reached[k]) for k in reached)  # not the zeros
+
+
+def test_an_unexpected_failure_while_exporting_ends_as_a_message(
+        window, qtbot, told, monkeypatch, tmp_path):
+    def broken(*args):
+        raise RuntimeError("the tracer fell over")
+
+    monkeypatch.setattr(export_dialog, "export", broken)
+    assert not export_now(window, qtbot, "onnx", tmp_path / "net.onnx")
+    assert [title for title, _ in told] == ["Cannot export"]
+    assert "unexpected error (RuntimeError: the tracer fell over)" in told[0][1]
+    assert "Traceback" not in told[0][1]
+    assert window.exporter.progress is None and not window.exporter.running
+
+
+def test_closing_the_window_while_exporting_lets_the_file_be_finished(
+        window, qtbot, told, held, tmp_path):
+    window.exporter.export("script", tmp_path / "net.py")
+    qtbot.waitUntil(held.started.is_set)
+    held.release()
+    window.close()
+    assert not window.isVisible() and not window.exporter.running
+    assert (tmp_path / "net.py").is_file()
+    QApplication.processEvents()  # a result sent before the window closed is dropped
+    assert told == []
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

@@ -1,22 +1,26 @@
 """File → Export… (the model, in the format chosen) and File → Export Plot (PNG or SVG).
 
 The dialog only collects a format and a path; `Exporter` pulls the weights the training has
-reached, runs `playground.core.export` and reports where it wrote and how to use the file.
+reached, runs `playground.core.export` on a copy of the project in a worker thread (behind a
+window-modal "Exporting…" dialog, so the window keeps drawing) and reports where it wrote and
+how to use the file.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import sys
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,13 +30,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from playground.core.export import FORMATS, ExportError, export
+from playground.core.export import FORMATS, ExportError, ExportResult, export
 from playground.core.export.base import atomic_path
+from playground.core.project import Project
+from playground.core.training.snapshots import EpochRecord
 
 if TYPE_CHECKING:
     from playground.gui.main_window import MainWindow
@@ -42,6 +49,7 @@ PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 PLOT_SUFFIXES = (".png", ".svg")
 PNG_SCALE = 2  # PNGs at twice the on-screen size, sharp on slides
 PLOTS = {"output": "Output view", "curves": "Curves"}
+FOLDER_WIDTH = 420  # pixels of the progress dialog's folder line before it is elided
 
 
 class ExportDialog(QDialog):
@@ -171,14 +179,77 @@ def message_html(text: str) -> str:
     return "".join(blocks)
 
 
+class ExportProgress(QDialog):
+    """"Exporting … to …" with a busy bar while an export runs; the user cannot close it (an
+    export cannot be interrupted), the export closes it when done."""
+
+    def __init__(self, title: str, path: Path, parent: QWidget):
+        super().__init__(parent)
+        self.setWindowTitle("Exporting")
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self.label = QLabel(f"Exporting {title} to {path.name}…")
+        folder = QLabel()
+        folder.setText(folder.fontMetrics().elidedText(
+            f"in {path.parent}", Qt.TextElideMode.ElideMiddle, FOLDER_WIDTH))
+        folder.setToolTip(str(path))
+        folder.setEnabled(False)  # greyed: the detail under the main line
+        bar = QProgressBar()
+        bar.setRange(0, 0)  # busy: no export reports how far it is
+        bar.setTextVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(folder)
+        layout.addWidget(bar)
+        self.setMinimumWidth(360)
+
+    def reject(self) -> None:
+        """Escape and the window's close button do nothing: the export goes on."""
+
+
+def snapshot(project: Project) -> Project:
+    """A copy of `project` that edits made during an export cannot change. Imported data are
+    shared: they are replaced, never changed in place."""
+    return replace(copy.deepcopy(replace(project, imported=None)), imported=project.imported)
+
+
+class ExportThread(QThread):
+    """One export, run in a worker thread; `done` carries the ExportResult or the error
+    message (str)."""
+
+    done = Signal(object)
+
+    def __init__(self, project: Project, fmt: str, path: Path,
+                 history: Sequence[EpochRecord], parent: QObject):
+        super().__init__(parent)
+        self.project, self.fmt, self.path, self.history = project, fmt, path, history
+
+    def run(self) -> None:
+        try:
+            outcome: ExportResult | str = export(self.project, self.fmt, self.path,
+                                                 self.history)
+        except ExportError as err:
+            outcome = str(err)
+        except Exception as err:  # noqa: BLE001 - any failure must end as a message
+            traceback.print_exc()
+            outcome = (f"the export to {self.path} stopped with an unexpected error "
+                       f"({type(err).__name__}: {err}). Try another format, or report the "
+                       "problem if it happens again.")
+        self.done.emit(outcome)
+
+
 class Exporter(QObject):
-    """The window's export commands. `inform` and `ask_plot_path` are replaceable (tests)."""
+    """The window's export commands. `inform` and `ask_plot_path` are replaceable (tests).
+    A model export runs in a worker thread; `finished` says whether it worked."""
+
+    finished = Signal(bool)
 
     def __init__(self, window: MainWindow, file_stem: Callable[[], str]):
         super().__init__(window)
         self.window = window
         self.file_stem = file_stem
         self.dialog: ExportDialog | None = None
+        self.progress: ExportProgress | None = None
+        self._thread: ExportThread | None = None
 
     # ---- the model -----------------------------------------------------------------------
     @Slot()
@@ -196,22 +267,52 @@ class Exporter(QObject):
         fmt, path = self.dialog.chosen()
         self.export(fmt, path)
 
-    def export(self, fmt: str, path: Path) -> bool:
-        """Export the open project with the weights training has reached so far."""
+    @property
+    def running(self) -> bool:
+        """Whether a model export is being written."""
+        return self._thread is not None
+
+    def export(self, fmt: str, path: Path) -> None:
+        """Start exporting the open project with the weights training has reached so far;
+        `finished` follows, after the message saying how it went."""
+        if self.running:  # the progress dialog keeps a second export from being asked for
+            return
         controller = self.window.controller
         controller.sync_weights()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = export(self.window.document.project, fmt, path, tuple(controller.history))
-        except ExportError as err:
-            self.window.show_error("Cannot export", str(err))
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._remember(result.path)
-        self.window.statusBar().showMessage(f"Exported to {result.path}", 8000)
-        self.inform("Export finished", result.message)
-        return True
+        self._thread = ExportThread(snapshot(self.window.document.project), fmt, path,
+                                    tuple(controller.history), self)
+        self._thread.done.connect(self._done)
+        self.progress = ExportProgress(FORMATS[fmt].title, path, self.window)
+        self.progress.open()
+        self._thread.start()
+
+    @Slot(object)
+    def _done(self, outcome: ExportResult | str) -> None:
+        if not self.running:  # the window closed while it ran (see `shutdown`)
+            return
+        self._end_thread()
+        if isinstance(outcome, str):
+            self.window.show_error("Cannot export", outcome)
+            self.finished.emit(False)
+            return
+        self._remember(outcome.path)
+        self.window.statusBar().showMessage(f"Exported to {outcome.path}", 8000)
+        self.inform("Export finished", outcome.message)
+        self.finished.emit(True)
+
+    def shutdown(self) -> None:
+        """Let a running export finish its file (the window is closing), without a message."""
+        if self.running:
+            self._end_thread()
+
+    def _end_thread(self) -> None:
+        """Wait for the worker thread (its export has returned or is about to), clean up."""
+        assert self._thread is not None and self.progress is not None
+        self._thread.wait()
+        self.progress.accept()
+        self._thread.deleteLater()
+        self.progress.deleteLater()
+        self._thread = self.progress = None
 
     def inform(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, message_html(text),
