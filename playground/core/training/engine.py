@@ -91,7 +91,7 @@ class TrainerBase:
         # for the probe split (the test split, or the training split without one): the
         # confusion matrix is counted from them.
         self.evaluations = 0
-        self._probe_classes: np.ndarray | None = None
+        self._probe_classes: Tensor | None = None
 
     def _tensors(self, x: np.ndarray, labels: np.ndarray) -> tuple[Tensor, Tensor]:
         targets = self.head.targets(labels)
@@ -162,7 +162,7 @@ class TrainerBase:
 
     @torch.no_grad()
     def _evaluate_split(self, x: Tensor, t: Tensor, count_dead: bool
-                        ) -> tuple[float | None, float | None, np.ndarray | None]:
+                        ) -> tuple[float | None, float | None, Tensor | None]:
         """Mean loss, accuracy and each sample's predicted class (None where the network
         does not classify)."""
         if len(x) == 0:
@@ -188,7 +188,7 @@ class TrainerBase:
             return total / len(x), None, None
         predicted = torch.cat(classes)
         accuracy = float((predicted == self._labels(t)).float().mean())
-        return total / len(x), accuracy, predicted.cpu().numpy().astype(np.int64)
+        return total / len(x), accuracy, predicted
 
     def _labels(self, target: Tensor) -> Tensor:
         if self.head.loss == "cross_entropy":
@@ -277,7 +277,8 @@ class TrainerBase:
         classify."""
         if self._evaluated is None:
             self.snapshot()
-        return self._probe_classes
+        classes = self._probe_classes
+        return None if classes is None else classes.cpu().numpy().astype(np.int64)
 
     def metrics(self) -> dict[str, Any]:
         """Final figures for metrics.json: exact metrics now, the stop reason, the history."""
