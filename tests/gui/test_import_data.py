@@ -69,6 +69,12 @@ def drop(window, *paths: Path) -> None:
     QApplication.sendEvent(window, QDropEvent(QPointF(50, 50), action, mime, button, mods))
 
 
+def imported(window, qtbot, worked: bool = True):
+    """Wait until the import started in the block has ended, as `worked` says."""
+    return qtbot.waitSignal(window.importer.finished, timeout=20_000,
+                            check_params_cb=lambda result: result == worked)
+
+
 def input_shape(window) -> tuple:
     return tuple(window.document.spec.of_kind("Input")[0].params["shape"])
 
@@ -81,7 +87,8 @@ def test_ctrl_i_imports_a_csv_through_the_dialog(window, qtbot, monkeypatch, iri
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
 
     window.importer.csv_dialog = clicking(window, qtbot, choose)
-    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    with imported(window, qtbot):
+        qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     project = window.document.project
     assert project.data.name == "imported" and project.imported.source == "iris.csv"
     assert project.imported.feature_names == ("sepal length", "petal length")
@@ -96,7 +103,8 @@ def test_ctrl_i_imports_a_csv_through_the_dialog(window, qtbot, monkeypatch, iri
 def test_the_data_panels_import_button_opens_the_same_import(window, qtbot, monkeypatch, iris):
     answer_file(monkeypatch, iris)
     window.importer.csv_dialog = clicking(window, qtbot)
-    qtbot.mouseClick(window.data_panel.import_button, Qt.MouseButton.LeftButton)
+    with imported(window, qtbot):
+        qtbot.mouseClick(window.data_panel.import_button, Qt.MouseButton.LeftButton)
     assert window.document.project.imported.feature_names == \
         ("sepal length", "sepal width", "petal length")
     assert input_shape(window) == (3,)
@@ -110,7 +118,8 @@ def test_a_bad_column_choice_keeps_the_dialog_open_with_the_reason(window, qtbot
         dialog.task_combo.setCurrentIndex(dialog.task_combo.findData("binary"))
 
     window.importer.csv_dialog = clicking(window, qtbot, choose, opened)
-    assert not window.importer.import_paths([iris])
+    with imported(window, qtbot, worked=False):
+        window.importer.import_paths([iris])
     assert opened[0].isVisible()
     assert "but binary needs exactly two" in opened[0].problem.text()
     assert window.document.project.imported is None
@@ -121,7 +130,8 @@ def test_dropping_a_csv_imports_it_and_undo_brings_the_old_data_back(window, qtb
     path.write_text(RING)
     before = window.document.project.data
     window.importer.csv_dialog = clicking(window, qtbot)
-    drop(window, path)
+    with imported(window, qtbot):
+        drop(window, path)
     dataset = window.document.dataset
     assert dataset.kind == "plane" and dataset.info.title == "ring.csv"
     assert window._shown_dataset is dataset  # the Output view shows the imported points
@@ -132,11 +142,13 @@ def test_dropping_a_csv_imports_it_and_undo_brings_the_old_data_back(window, qtb
     assert window.document.project.imported.source == "ring.csv"
 
 
-def test_a_bad_file_shows_the_reason_and_leaves_the_project_alone(window, errors, tmp_path):
+def test_a_bad_file_shows_the_reason_and_leaves_the_project_alone(window, qtbot, errors,
+                                                                   tmp_path):
     path = tmp_path / "broken.csv"
     path.write_text("a,b,c\n1,2,0\n3,4\n")
     before = window.document.spec.to_dict(), window.document.project.data
-    drop(window, path)
+    with imported(window, qtbot, worked=False):
+        drop(window, path)
     assert errors == ["broken.csv: row 3 has 2 values but the first row has 3; fix that row "
                       "(a missing or extra value, or a different delimiter or unquoted text)"
                       "\n\nThe project is unchanged."]
@@ -144,9 +156,10 @@ def test_a_bad_file_shows_the_reason_and_leaves_the_project_alone(window, errors
     assert not window.document.undo_stack.canUndo()
 
 
-def test_dropping_idx_images_with_their_labels(window, errors, tmp_path):
+def test_dropping_idx_images_with_their_labels(window, qtbot, errors, tmp_path):
     images, labels = write_mnist(tmp_path, n=6)
-    drop(window, labels, images)  # the order does not matter
+    with imported(window, qtbot):
+        drop(window, labels, images)  # the order does not matter
     assert errors == []
     assert window.document.dataset.kind == "image" and input_shape(window) == (1, 4, 3)
     assert "6 samples, 4×3 images, 3 classes" in window.statusBar().currentMessage()
@@ -154,7 +167,8 @@ def test_dropping_idx_images_with_their_labels(window, errors, tmp_path):
 
 def test_choosing_a_data_set_and_coming_back_to_the_imported_one(window, qtbot, iris):
     window.importer.csv_dialog = clicking(window, qtbot)
-    window.importer.import_paths([iris])
+    with imported(window, qtbot):
+        window.importer.import_paths([iris])
     combo = window.data_panel.dataset_combo
     combo.setCurrentIndex(combo.findData("gauss"))
     assert window.document.dataset.info.name == "gauss" and input_shape(window) == (2,)
@@ -166,7 +180,8 @@ def test_training_runs_on_the_imported_data(window, qtbot, tmp_path):
     path = tmp_path / "ring.csv"
     path.write_text(RING)
     window.importer.csv_dialog = clicking(window, qtbot)
-    window.importer.import_paths([path])
+    with imported(window, qtbot):
+        window.importer.import_paths([path])
     with qtbot.waitSignal(window.controller.frameReady, timeout=30_000,
                           check_params_cb=lambda f: f.snapshot.epoch == 1):
         window.controller.step("epoch")
@@ -174,14 +189,15 @@ def test_training_runs_on_the_imported_data(window, qtbot, tmp_path):
     assert window.controller.last_frame.snapshot.step == 3  # 30 training rows, batches of 10
 
 
-def test_dropping_a_folder_of_images(window, errors, tmp_path):
+def test_dropping_a_folder_of_images(window, qtbot, errors, tmp_path):
     from PIL import Image
 
     for name, shade in (("dark", 20), ("light", 230)):
         (tmp_path / "pics" / name).mkdir(parents=True)
         for i in range(3):
             Image.new("L", (5, 5), shade + i).save(tmp_path / "pics" / name / f"{i}.png")
-    drop(window, tmp_path / "pics")
+    with imported(window, qtbot):
+        drop(window, tmp_path / "pics")
     assert errors == []
     assert window.document.dataset.info.class_names == ("dark", "light")
     assert window.data_panel.preview.currentWidget() is window.data_panel.image_grid

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ AUTO = "auto"
 DELIMITERS = ",;\t|"
 SNIFF_CHARS = 64 * 1024
 CHECK_LINES = 20  # lines whose widths must agree for a delimiter to be believed
+PROGRESS_ROWS = 5000  # rows read between two progress reports
 MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
 
 Column = str | int
@@ -84,13 +85,19 @@ class CsvTable:
                               f"columns are: {', '.join(self.names)}")
 
 
-def read_table(path: str | Path) -> CsvTable:
-    """Read a CSV file's cells; the delimiter and a header row are detected."""
+def read_table(path: str | Path, progress: Callable[[float], None] | None = None) -> CsvTable:
+    """Read a CSV file's cells; the delimiter and a header row are detected. `progress` is
+    told the share of the lines read, every few thousand rows."""
     path = Path(path)
     text = _decode(path, read_bytes(path))
     delimiter = _delimiter(text)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter,
-                              skipinitialspace=delimiter == " "))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter,
+                        skipinitialspace=delimiter == " ")
+    lines, records = text.count("\n") + 1, []
+    for record in reader:
+        records.append(record)
+        if progress is not None and len(records) % PROGRESS_ROWS == 0:
+            progress(reader.line_num / lines)
     numbered = [(i + 1, [c.strip() for c in r]) for i, r in enumerate(records)
                 if any(c.strip() for c in r)]
     if not numbered:
@@ -113,10 +120,11 @@ def read_table(path: str | Path) -> CsvTable:
 
 
 def load_csv(path: str | Path, label: Column | None = None,
-             features: Sequence[Column] | None = None, task: str = AUTO) -> ImportedData:
+             features: Sequence[Column] | None = None, task: str = AUTO,
+             progress: Callable[[float], None] | None = None) -> ImportedData:
     """Import a CSV file: `label` defaults to the last column, `features` to every other
     numeric column; `task` "auto" picks classification for few whole-number or text labels."""
-    return import_table(read_table(path), label, features, task)
+    return import_table(read_table(path, progress), label, features, task)
 
 
 def import_table(table: CsvTable, label: Column | None = None,

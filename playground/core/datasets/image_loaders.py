@@ -8,7 +8,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from playground.core.datasets.info import KIND_IMAGE
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 MAX_IMAGES = 100_000
 MAX_SIDE = 256
+PROGRESS_IMAGES = 50  # images read between two progress reports
 # IDX type codes → numpy types (all big-endian)
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
@@ -48,10 +49,14 @@ def find_idx_labels(images: str | Path) -> Path | None:
     return None
 
 
-def load_idx(images_path: str | Path, labels_path: str | Path) -> ImportedData:
-    """Import MNIST-format images `(N, H, W)` and their labels `(N,)`."""
+def load_idx(images_path: str | Path, labels_path: str | Path,
+             progress: Callable[[float], None] | None = None) -> ImportedData:
+    """Import MNIST-format images `(N, H, W)` and their labels `(N,)`; `progress` hears when
+    the images are read."""
     images_path, labels_path = Path(images_path), Path(labels_path)
     images = _read_idx(images_path, "image")
+    if progress is not None:
+        progress(0.9)  # the labels are a small file
     labels = _read_idx(labels_path, "label")
     if images.ndim == 1 and labels.ndim == 3:
         raise DataImportError(f"{images_path.name} holds labels and {labels_path.name} images: "
@@ -121,9 +126,11 @@ def _scaled(images: np.ndarray) -> np.ndarray:
 
 # ---- image folders ---------------------------------------------------------------------------
 def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
-                      grayscale: bool = True) -> ImportedData:
+                      grayscale: bool = True, progress: Callable[[float], None] | None = None
+                      ) -> ImportedData:
     """Import a folder with one sub-folder of images per class (the folder's name is the
-    class). Images are resized to `size` (width, height; default: the first image's size)."""
+    class). Images are resized to `size` (width, height; default: the first image's size).
+    `progress` is told the share of the images read, every few dozen images."""
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError:
@@ -131,7 +138,8 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
             from None
     root = Path(path)
     files = _class_files(root)
-    if sum(len(f) for f in files.values()) > MAX_IMAGES:
+    total = sum(len(f) for f in files.values())
+    if total > MAX_IMAGES:
         raise DataImportError(f"{root.name}: more than {MAX_IMAGES:,} images; the playground "
                               "imports up to that many")
     mode = "L" if grayscale else "RGB"
@@ -157,6 +165,8 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
                                       "image; it is damaged or not an image: remove it") \
                     from None
             labels.append(name)
+            if progress is not None and len(labels) % PROGRESS_IMAGES == 0:
+                progress(len(labels) / total)
     x = np.stack(pictures)
     x = x[:, None] if grayscale else x.transpose(0, 3, 1, 2)
     return _images(x, labels, root.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -78,30 +79,34 @@ def detect_format(path: str | Path) -> str:
     raise DataImportError(f"{path.name}: cannot tell what data this is; import {FORMATS}")
 
 
-def load_path(path: str | Path, labels: str | Path | None = None, **csv_options: object
+def load_path(path: str | Path, labels: str | Path | None = None,
+              progress: Callable[[float], None] | None = None, **csv_options: object
               ) -> ImportedData:
     """Import any supported file or folder; IDX images need `labels` unless the labels file
-    lies beside them under MNIST's naming. `csv_options` go to `load_csv`."""
+    lies beside them under MNIST's naming. `csv_options` go to `load_csv`; `progress` is told
+    the share done (0…1) from time to time."""
     path = Path(path)
     if not path.exists():
         raise DataImportError(f"{path.name}: no such file or folder")
     kind = detect_format(path)
     if kind == "csv":
-        return load_csv(path, **csv_options)  # type: ignore[arg-type]
+        return load_csv(path, progress=progress, **csv_options)  # type: ignore[arg-type]
     if kind == "npz":
-        return load_npz(path)
+        return load_npz(path, progress)
     if kind == "folder":
-        return load_image_folder(path)
+        return load_image_folder(path, progress=progress)
     labels = labels or find_idx_labels(path)
     if labels is None:
         raise DataImportError(f"{path.name}: IDX images need their labels file too (e.g. "
                               "train-labels-idx1-ubyte); give both files")
-    return load_idx(path, labels)
+    return load_idx(path, labels, progress)
 
 
-def load_npz(path: str | Path) -> ImportedData:
+def load_npz(path: str | Path, progress: Callable[[float], None] | None = None
+             ) -> ImportedData:
     """Import arrays `x` and `y` (or `X`/`Y`, `features`/`labels`) from a `.npz` file, with
-    optional `class_names` and `feature_names`. Pickled arrays are refused."""
+    optional `class_names` and `feature_names`. Pickled arrays are refused. `progress` is
+    told the share of the arrays unpacked (by count)."""
     path = Path(path)
     try:
         with np.load(io.BytesIO(read_bytes(path)), allow_pickle=False) as archive:
@@ -109,7 +114,11 @@ def load_npz(path: str | Path) -> ImportedData:
                 raise DataImportError(f"{path.name}: unpacked, its arrays are over "
                                       f"{MAX_FILE_BYTES // 2**20} MB, more than the playground "
                                       "imports: save a sample of them")
-            arrays = {name: archive[name] for name in archive.files}
+            arrays = {}
+            for count, name in enumerate(archive.files, 1):
+                arrays[name] = archive[name]
+                if progress is not None:
+                    progress(count / len(archive.files))
     except DataImportError:
         raise
     except ValueError as err:

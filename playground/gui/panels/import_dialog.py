@@ -2,7 +2,8 @@
 button and drops onto the window (`DataImporter`), and the CSV dialog that previews the first
 rows and lets the user choose the label and feature columns and the task.
 
-A CSV file is read once (`read_table`); OK turns the table into samples with the chosen
+Files are read in a worker thread behind a progress dialog with Cancel (`ImportThread`). A
+CSV file is read once (`read_table`); OK turns the table into samples with the chosen
 columns. A bad cell keeps the dialog open with the message, so another choice can fix it.
 Any other problem goes to the window's `show_error` and leaves the project as it was.
 """
@@ -10,13 +11,12 @@ Any other problem goes to the window's `show_error` and leaves the project as it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, Qt, Slot
-from PySide6.QtGui import QBrush, QFont, QGuiApplication, QPalette
+from PySide6.QtCore import QMimeData, QObject, Signal, Slot
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QProgressBar,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -45,6 +46,8 @@ from playground.core.datasets.imports import (
     load_path,
     read_table,
 )
+from playground.core.errors import PlaygroundError
+from playground.gui.import_worker import ImportThread, Loader
 from playground.gui.theme import ERROR
 
 if TYPE_CHECKING:
@@ -178,18 +181,62 @@ class CsvImportDialog(QDialog):
         try:
             self.imported = import_table(self.table, self.label_combo.currentIndex(),
                                          self.features(), self.task_combo.currentData())
-        except DataImportError as err:
+        except (PlaygroundError, DataImportError) as err:
             self.problem.setText(str(err))
             return
         super().accept()
 
 
+class ImportProgress(QDialog):
+    """"Reading … " with a progress bar (busy until the loader first reports) and Cancel,
+    window-modal while a file is read in the worker thread."""
+
+    cancelled = Signal()
+
+    def __init__(self, source: str, parent: QWidget):
+        super().__init__(parent)
+        self.setWindowTitle("Importing data")
+        self.label = QLabel(f"Reading {source}…")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setFormat("%p% read")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(360)
+
+    @Slot(float)
+    def show_progress(self, fraction: float) -> None:
+        self.bar.setRange(0, 100)
+        self.bar.setValue(round(fraction * 100))
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close button: stop reading."""
+        self.cancelled.emit()
+        super().reject()
+
+
 class DataImporter(QObject):
-    """Asks for a data file, reads it and makes it the document's data (one undo step)."""
+    """Asks for a data file, reads it in a worker thread behind a progress dialog with
+    Cancel, and makes it the document's data (one undo step). `finished` says whether the
+    data were imported; a failed or cancelled import leaves the project as it was."""
+
+    finished = Signal(bool)
+    loaded = Signal()  # the file was read; what was read is about to be shown or applied
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
+        self.progress: ImportProgress | None = None
+        self._job: ImportThread | None = None  # the import the user waits for
+        self._jobs: set[ImportThread] = set()  # it, and cancelled ones still unwinding
+
+    @property
+    def running(self) -> bool:
+        return self._job is not None
 
     @Slot()
     def choose_file(self) -> None:
@@ -206,36 +253,98 @@ class DataImporter(QObject):
             self.import_paths([Path(path)])
 
     def import_paths(self, paths: list[Path]) -> bool:
-        """Import a file or folder, or IDX images with their labels file; on any problem the
-        message is shown and the project stays as it was."""
+        """Start importing a file or folder, or IDX images with their labels file; False if
+        it did not start (a problem, shown, or no labels file chosen). `finished` follows."""
+        if self.running:
+            self.window.statusBar().showMessage("An import is running; wait for it or "
+                                                "cancel it first", 5000)
+            return False
+        images, labels = _idx_pair(paths)
         try:
-            data = self._read(paths)
-        except DataImportError as err:
-            self.window.show_error("Cannot import the data",
-                                   f"{err}\n\nThe project is unchanged.")
+            kind = detect_format(images)
+        except (PlaygroundError, DataImportError) as err:
+            self._fail(str(err))
             return False
-        if data is None:  # cancelled
-            return False
+        loader: Loader
+        if kind == "csv":
+            loader = partial(read_table, images)
+        else:
+            if kind == "idx":
+                labels = labels or find_idx_labels(images) or self.ask_labels(images)
+                if labels is None:
+                    return False
+            loader = partial(load_path, images, labels)
+        self._start(ImportThread(loader, images.name, self))
+        return True
+
+    def _start(self, job: ImportThread) -> None:
+        self._job = job
+        self._jobs.add(job)
+        job.done.connect(self._done)
+        self.progress = ImportProgress(job.source, self.window)
+        job.progress.connect(self.progress.show_progress)
+        self.progress.cancelled.connect(self.cancel)
+        self.progress.open()
+        job.start()
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop the running import; the project stays as it was."""
+        if self._job is None:
+            return
+        self._job.cancel()
+        self._job = None
+        self._close_progress()
+        self.window.statusBar().showMessage("Import cancelled; the project is unchanged", 5000)
+        self.finished.emit(False)
+
+    @Slot(object)
+    def _done(self, job: ImportThread) -> None:
+        job.wait()
+        self._jobs.discard(job)
+        job.deleteLater()
+        if job is not self._job:  # cancelled, or the window is closing
+            return
+        self._job = None
+        self._close_progress()
+        self.loaded.emit()
+        outcome = job.outcome
+        if isinstance(outcome, str):
+            self._fail(outcome)
+            return
+        data = self._choose_columns(outcome) if isinstance(outcome, CsvTable) else outcome
+        if data is None:  # the CSV dialog was cancelled
+            self.finished.emit(False)
+            return
         self.window.controller.stop_training()
         changes = self.window.document.import_data(data)
         text = f"Imported {data.source}: {data.summary()}"
         self.window.statusBar().showMessage(". ".join([text, *changes]), 10000)
-        return True
+        self.finished.emit(True)
 
-    def _read(self, paths: list[Path]) -> ImportedData | None:
-        images, labels = _idx_pair(paths)
-        kind = detect_format(images)
-        if kind == "csv":
-            with _busy():
-                table = read_table(images)
-            dialog = self.csv_dialog(table)
-            return dialog.imported if dialog.exec() == QDialog.DialogCode.Accepted else None
-        if kind == "idx":
-            labels = labels or find_idx_labels(images) or self.ask_labels(images)
-            if labels is None:
-                return None
-        with _busy():
-            return load_path(images, labels=labels)
+    def _fail(self, message: str) -> None:
+        self.window.show_error("Cannot import the data", f"{message}\n\nThe project is unchanged.")
+        self.finished.emit(False)
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.cancelled.disconnect(self.cancel)
+            self.progress.accept()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def shutdown(self) -> None:
+        """Cancel a running import and wait for every worker thread (the window is closing)."""
+        self._job = None
+        self._close_progress()
+        for job in list(self._jobs):
+            job.cancel()
+            job.wait()
+        self._jobs.clear()
+
+    def _choose_columns(self, table: CsvTable) -> ImportedData | None:
+        dialog = self.csv_dialog(table)
+        return dialog.imported if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def csv_dialog(self, table: CsvTable) -> CsvImportDialog:
         return CsvImportDialog(table, self.window)
@@ -267,13 +376,3 @@ def _idx_pair(paths: list[Path]) -> tuple[Path, Path | None]:
             first, second = second, first
         return first, second
     return paths[0], None
-
-
-@contextmanager
-def _busy() -> Iterator[None]:
-    """A wait cursor while a file is read."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()

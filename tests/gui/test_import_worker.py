@@ -1,0 +1,140 @@
+"""Importing in a worker thread: the window keeps running, the progress shows, Cancel and
+closing the window stop the import and leave the project as it was."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from playground.core.datasets.imports import load_path, read_table
+from playground.gui.import_worker import ImportThread
+
+MNIST_SIZE = (60_000, 784)
+MAX_GAP_S = 0.15  # reading on the window's thread froze it for seconds; slack for a busy machine
+
+
+@pytest.fixture(scope="module")
+def mnist_sized(tmp_path_factory) -> Path:
+    """60,000 samples of 784 bytes, ten classes (an MNIST-sized .npz, 47 MB)."""
+    path = tmp_path_factory.mktemp("data") / "digits.npz"
+    np.savez(path, x=np.resize(np.arange(251, dtype=np.uint8), MNIST_SIZE),
+             y=np.arange(MNIST_SIZE[0]) % 10)
+    return path
+
+
+@pytest.fixture
+def long_csv(tmp_path) -> Path:
+    path = tmp_path / "long.csv"
+    path.write_text("a,b,label\n" + "1.5,2.5,0\n3.5,4.5,1\n" * 50_000)
+    return path
+
+
+def test_a_60k_import_keeps_the_window_responsive_and_shows_progress(
+        window, qtbot, monkeypatch, mnist_sized):
+    """From the start until the file is read (fitting the project to the data afterwards is
+    not timed here)."""
+    received: list = []
+    monkeypatch.setattr(window.document, "import_data", lambda data: received.append(data) or [])
+    ticks: list[float] = []
+    bar: list[int] = []  # the progress bar's value at each tick
+
+    def tick() -> None:
+        ticks.append(time.monotonic())
+        if window.importer.progress is not None:
+            bar.append(window.importer.progress.bar.value())
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 3)
+    with qtbot.waitSignal(window.importer.finished, timeout=60_000,
+                          check_params_cb=lambda worked: worked):
+        assert window.importer.import_paths([mnist_sized])
+        start = len(ticks)
+        window.importer.loaded.connect(lambda: ticks.append(time.monotonic()))
+        progress = window.importer.progress
+        assert progress.isVisible() and QApplication.activeModalWidget() is progress
+        assert progress.label.text() == "Reading digits.npz…"
+    timer.stop()
+    read = ticks[start - 1:]
+    gaps = np.diff(read)
+    assert len(read) >= 5 and gaps.max() < MAX_GAP_S, f"longest pause {gaps.max():.3f} s"
+    assert max(bar) >= 50  # the bar followed the loader
+    assert window.importer.progress is None
+    [data] = received
+    assert data.x.shape == MNIST_SIZE and data.class_names == tuple("0123456789")
+
+
+def test_cancel_stops_the_import_and_keeps_the_project(window, qtbot, long_csv):
+    before = window.document.project.data, window.document.spec.to_dict()
+    window.importer.csv_dialog = lambda table: pytest.fail("a cancelled import went on")
+    assert window.importer.import_paths([long_csv])
+    job = window.importer._job
+    with qtbot.waitSignal(job.progress, timeout=20_000):
+        pass
+    cancel = window.importer.progress.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    with qtbot.waitSignal(window.importer.finished, check_params_cb=lambda worked: not worked):
+        cancel.click()
+    assert window.importer.progress is None and not window.importer.running
+    qtbot.waitUntil(lambda: not window.importer._jobs)  # the worker unwound and was waited on
+    assert job.outcome is None
+    assert (window.document.project.data, window.document.spec.to_dict()) == before
+    assert window.statusBar().currentMessage() == "Import cancelled; the project is unchanged"
+
+
+def test_closing_the_window_while_importing_leaves_no_thread(window, qtbot, long_csv):
+    before = window.document.project.data
+    assert window.importer.import_paths([long_csv])
+    job = window.importer._job
+    window.close()
+    assert not window.isVisible() and job.isFinished() and not window.importer.running
+    assert window.document.project.data == before and window.importer.progress is None
+    QApplication.processEvents()  # the worker's last report is dropped
+
+
+@pytest.mark.parametrize("make", ["csv", "npz", "folder"])
+def test_loaders_report_progress_and_a_raise_from_it_stops_them(tmp_path, long_csv, make):
+    """What the worker's Cancel relies on: reports come while reading, and an exception
+    raised from one ends the loader."""
+    if make == "csv":
+        path, load = long_csv, read_table
+    elif make == "npz":
+        path, load = tmp_path / "d.npz", load_path
+        np.savez(path, x=np.zeros((10, 2)), y=np.arange(10) % 2)
+    else:
+        from PIL import Image
+
+        path, load = tmp_path / "pics", load_path
+        for name in ("a", "b"):
+            (path / name).mkdir(parents=True)
+            for i in range(60):
+                Image.new("L", (4, 4), i).save(path / name / f"{i}.png")
+    reports: list[float] = []
+    load(path, progress=reports.append)
+    assert reports and all(0 < a <= b <= 1 for a, b in zip(reports, reports[1:], strict=False))
+
+    class Stop(Exception):
+        pass
+
+    def stop(_fraction: float) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        load(path, progress=stop)
+
+
+def test_an_unexpected_loader_failure_ends_as_a_message(qtbot):
+    def broken(progress):
+        raise KeyError("inner")
+
+    job = ImportThread(broken, "odd.bin")
+    with qtbot.waitSignal(job.done):
+        job.start()
+    job.wait()
+    assert job.outcome.startswith("odd.bin: reading it stopped with an unexpected error "
+                                  "(KeyError: 'inner')")
