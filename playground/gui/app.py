@@ -51,14 +51,20 @@ def main() -> int:
               file=sys.stderr)
         return 2
     app = application()
+    from playground.gui.error_dialog import ErrorReporter
     from playground.gui.main_window import MainWindow  # after the QApplication exists
 
     window = MainWindow(QSettings())
+    reporter = ErrorReporter(window)
+    reporter.install()  # an exception nothing caught becomes a dialog, not a crash
     window.show()
     window.controller.warm_up()  # import torch in the training process while the user looks
     if os.environ.get(EXIT_AFTER_START) == "1":
         QTimer.singleShot(0, partial(_quit_when_warm, window))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()
 
 
 def _quit_when_warm(window: MainWindow) -> None:

@@ -17,7 +17,6 @@ from playground.core.datafit import fit_to_data
 from playground.core.datasets import DataConfig, Dataset, make_dataset
 from playground.core.datasets.imported import ImportedData
 from playground.core.graph import GraphInfo, analyse
-from playground.core.layers import SpecError
 from playground.core.project import Project, load_project, save_project
 from playground.core.spec import NetworkSpec
 
@@ -106,15 +105,15 @@ class Document(QObject):
     def edit(self, text: str, mutate: Callable[[Project], object], merge_id: int = -1) -> object:
         """Apply `mutate` to the project as one undoable step.
 
-        If it raises SpecError the project is left exactly as it was and the error goes on
-        to the caller. Changes to the architecture drop trained weights (undo brings them
+        If it raises, the project is left exactly as it was and the error goes on to the
+        caller. Changes to the architecture drop trained weights (undo brings them
         back).
         """
         before = _state(self.project)
         structure = self.spec.structure()
         try:
             result = mutate(self.project)
-        except SpecError:
+        except Exception:
             self.restore(before)
             raise
         if self.project.weights is not None and self.spec.structure() != structure:

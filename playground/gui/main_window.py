@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__
+from playground.core.errors import PlaygroundError
 from playground.core.presets import load_preset
 from playground.core.probes import Frame
 from playground.core.project import SUFFIX, Project, ProjectError
@@ -36,6 +37,7 @@ from playground.gui.canvas.palette import PaletteWidget
 from playground.gui.canvas.scene import NetworkScene
 from playground.gui.canvas.view import NetworkView
 from playground.gui.document import Document
+from playground.gui.error_dialog import error_box
 from playground.gui.gallery import PresetGallery, empty_project
 from playground.gui.icons import app_icon
 from playground.gui.panels.backprop_inspector import BackpropInspector
@@ -55,6 +57,7 @@ from playground.gui.plots.gradients import GradientView
 from playground.gui.plots.perceptron import PerceptronView
 from playground.gui.worker import TrainingController
 
+TRACEBACK = "Traceback (most recent call last):"
 FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from the canvas
 FILE_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
 MAX_RECENT = 8
@@ -142,7 +145,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.controller.frameReady.connect(self._show_frame)
         self.controller.stateChanged.connect(self._training_state)
-        self.controller.message.connect(self._show_message)
+        self.controller.message.connect(self._training_message)
         self.boundary.set_dataset(self.document.dataset)
         self.curves.set_task(self.document.dataset.task)
         self.palette_widget.kindActivated.connect(self._add_at_centre)
@@ -336,9 +339,21 @@ class MainWindow(QMainWindow):
         document.pathChanged.connect(self._document_changed)
 
     def set_document(self, document: Document) -> None:
-        """Show another project (after File → New or Open)."""
+        """Show another project (after File → New or Open). If a view fails to show it, the
+        project shown before comes back and the error goes on to the caller."""
         old = self.document
-        self.undo_group.removeStack(old.undo_stack)
+        try:
+            self._show_document(document)
+        except Exception:
+            self._show_document(old)
+            document.deleteLater()
+            raise
+        self._watch(document)
+        old.deleteLater()
+        self.view.fit()
+
+    def _show_document(self, document: Document) -> None:
+        self.undo_group.removeStack(self.document.undo_stack)
         document.setParent(self)
         self.document = document
         self.undo_group.addStack(document.undo_stack)
@@ -349,10 +364,7 @@ class MainWindow(QMainWindow):
         self.training_panel.set_document(document)
         self.approximation.set_document(document)
         self.controller.set_document(document)
-        self._watch(document)
-        old.deleteLater()
         self._document_changed()
-        self.view.fit()
 
     @Slot()
     def _document_changed(self) -> None:
@@ -390,6 +402,21 @@ class MainWindow(QMainWindow):
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
+    @Slot(str)
+    def _training_message(self, text: str) -> None:
+        """A message from training. One that carries a traceback (a failure nobody foresaw)
+        shows one line here and in a dialog, with the traceback behind Details."""
+        head, found, trace = text.partition(TRACEBACK)
+        if not found:
+            self._show_message(text)
+            return
+        last = trace.strip().splitlines()[-1] if trace.strip() else ""
+        summary = " ".join(f"{head.strip()} {last.strip()}".split())
+        self._show_message(summary)
+        self.show_error("Training failed", f"{summary}\n\nThe project is unchanged: change "
+                        "the network or the settings and press Play to train again.",
+                        details=text)
+
     # ---- files ---------------------------------------------------------------------------
     def maybe_save(self) -> bool:
         """Stop training, then ask before unsaved changes are lost; False: cancelled."""
@@ -408,8 +435,9 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
 
-    def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+    def show_error(self, title: str, text: str, details: str = "") -> None:
+        """A warning dialog; `details` (a traceback) behind its Details button."""
+        error_box(self, title, text, details).exec()
 
     @Slot()
     def new_project(self) -> None:
@@ -419,8 +447,11 @@ class MainWindow(QMainWindow):
         if gallery.exec() != PresetGallery.DialogCode.Accepted:
             return
         name = gallery.chosen()
-        project: Project = empty_project() if name is None else load_preset(name)
-        self.set_document(Document.untitled(project))
+        try:
+            project: Project = empty_project() if name is None else load_preset(name)
+            self.set_document(Document.untitled(project))
+        except (PlaygroundError, ProjectError) as err:
+            self.show_error("Cannot open the preset", f"{err}\n\nThe open project is unchanged.")
 
     @Slot()
     def open_dialog(self) -> None:
@@ -434,11 +465,11 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         try:
-            document = Document.open(path)
-        except ProjectError as err:
-            self.show_error("Cannot open the project", str(err))
+            self.set_document(Document.open(path))
+        except (PlaygroundError, ProjectError) as err:
+            self.show_error("Cannot open the project", f"{err}\n\nThe open project is "
+                                                       "unchanged.")
             return False
-        self.set_document(document)
         self._remember(path)
         return True
 
@@ -513,12 +544,19 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def paste(self) -> None:
+        """Paste layers copied from a canvas; anything else on the clipboard is a message."""
         try:
             data = json.loads(QApplication.clipboard().text())
-        except ValueError:
+        except (ValueError, RecursionError):
+            data = None
+        if not (isinstance(data, dict) and isinstance(data.get(FRAGMENT_KEY), dict)):
+            self._show_message("Nothing to paste: the clipboard holds no layers copied from "
+                               "a network (select layers and press Ctrl+C first)")
             return
-        if isinstance(data, dict) and isinstance(data.get(FRAGMENT_KEY), dict):
+        try:
             self.scene.paste(data[FRAGMENT_KEY])
+        except PlaygroundError as err:
+            self._show_message(f"Cannot paste these layers: {err}")
 
     @Slot()
     def _select_all(self) -> None:
@@ -576,6 +614,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.importer.shutdown()
         self.exporter.shutdown()
         self.controller.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())

@@ -198,10 +198,11 @@ def test_an_unexpected_failure_while_exporting_ends_as_a_message(
 def test_closing_the_window_while_exporting_lets_the_file_be_finished(
         window, qtbot, told, held, tmp_path):
     window.exporter.export("script", tmp_path / "net.py")
+    thread = window.exporter._thread
     qtbot.waitUntil(held.started.is_set)
     held.release()
     window.close()
-    assert not window.isVisible() and not window.exporter.running
+    assert not window.isVisible() and not window.exporter.running and thread.isFinished()
     assert (tmp_path / "net.py").is_file()
     QApplication.processEvents()  # a result sent before the window closed is dropped
     assert told == []

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.errors import PlaygroundError
 from playground.core.export import FORMATS, ExportError, ExportResult, export
 from playground.core.export.base import atomic_path
 from playground.core.project import Project
@@ -227,7 +228,7 @@ class ExportThread(QThread):
         try:
             outcome: ExportResult | str = export(self.project, self.fmt, self.path,
                                                  self.history)
-        except ExportError as err:
+        except (PlaygroundError, ExportError) as err:
             outcome = str(err)
         except Exception as err:  # noqa: BLE001 - any failure must end as a message
             traceback.print_exc()
@@ -358,7 +359,7 @@ class Exporter(QObject):
                 target = path.with_name(f"{path.stem}{ending}{path.suffix}")
                 save_plot(item, target)
                 written.append(target)
-        except ExportError as err:
+        except (PlaygroundError, ExportError) as err:
             self.window.show_error("Cannot export the plot", str(err))
             return written
         self._remember(path)
