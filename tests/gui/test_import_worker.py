@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from playground.core.datasets.imports import load_path, read_table
 from playground.gui.import_worker import ImportThread
+from tests.gui.test_import_data import clicking
 
 MNIST_SIZE = (60_000, 784)
 MAX_GAP_S = 0.15  # reading on the window's thread froze it for seconds; slack for a busy machine
@@ -70,9 +71,40 @@ def test_a_60k_import_keeps_the_window_responsive_and_shows_progress(
     assert data.x.shape == MNIST_SIZE and data.class_names == tuple("0123456789")
 
 
+def test_a_csv_table_is_read_and_converted_in_the_worker(window, qtbot, monkeypatch,
+                                                         long_csv):
+    """The conversion after the columns are chosen keeps the window running too. (Reading
+    is not timed here: csv.Sniffer's regular expression holds the interpreter lock.)"""
+    received: list = []
+    monkeypatch.setattr(window.document, "import_data", lambda data: received.append(data) or [])
+    window.importer.csv_dialog = clicking(window, qtbot)
+    ticks: list[float] = []
+    texts: set[str] = set()
+
+    def tick() -> None:
+        ticks.append(time.monotonic())
+        if window.importer.progress is not None:
+            texts.add(window.importer.progress.label.text())
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 3)
+    read: list[int] = []  # the tick at which the file was read
+    window.importer.loaded.connect(lambda: read.append(len(ticks)))
+    with qtbot.waitSignal(window.importer.finished, timeout=60_000,
+                          check_params_cb=lambda worked: worked):
+        window.importer.import_paths([long_csv])
+    timer.stop()
+    assert texts == {"Reading long.csv…", "Converting long.csv…"}
+    assert np.diff(ticks[read[0] - 1:]).max() < MAX_GAP_S
+    [data] = received
+    assert data.x.shape == (100_000, 2) and data.class_names == ("0", "1")
+
+
 def test_cancel_stops_the_import_and_keeps_the_project(window, qtbot, long_csv):
     before = window.document.project.data, window.document.spec.to_dict()
-    window.importer.csv_dialog = lambda table: pytest.fail("a cancelled import went on")
+    window.importer.csv_dialog = lambda *args: pytest.fail("a cancelled import went on")
     assert window.importer.import_paths([long_csv])
     job = window.importer._job
     with qtbot.waitSignal(job.progress, timeout=20_000):

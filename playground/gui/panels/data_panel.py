@@ -43,6 +43,7 @@ from playground.core.datasets import (
 )
 from playground.core.datasets.base import MAX_LENGTH, MAX_NOISE, MAX_SAMPLES, MIN_LENGTH
 from playground.core.datasets.imported import IMPORTED, ImportedData
+from playground.core.errors import PlaygroundError
 from playground.core.layers import SpecError
 from playground.gui import theme
 from playground.gui.document import Document, follow
@@ -286,7 +287,7 @@ class DataPanel(QWidget):
             config = replace(self._document.project.data, **changes)
             self._applying = True
             messages = self._document.set_data(config)
-        except (DataConfigError, SpecError) as error:
+        except (PlaygroundError, DataConfigError, SpecError) as error:
             self._show_status(str(error), error=True)
             self._show_config(self._document.project.data)
             return

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QMimeData, QObject, Signal, Slot
 from PySide6.QtGui import QBrush, QFont, QPalette
@@ -47,7 +47,7 @@ from playground.core.datasets.imports import (
     read_table,
 )
 from playground.core.errors import PlaygroundError
-from playground.gui.import_worker import ImportThread, Loader
+from playground.gui.import_worker import ImportThread, Loader, Progress
 from playground.gui.theme import ERROR
 
 if TYPE_CHECKING:
@@ -68,12 +68,12 @@ DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars (|
 class CsvImportDialog(QDialog):
     """The columns of a CSV table as label, features or unused; OK imports them."""
 
-    def __init__(self, table: CsvTable, parent: QWidget | None = None):
+    def __init__(self, table: CsvTable, parent: QWidget | None = None,
+                 numeric: list[int] | None = None):
         super().__init__(parent)
         self.table = table
-        self.imported: ImportedData | None = None
         self.setWindowTitle(f"Import {table.source}")
-        self._numeric = set(table.numeric_columns())
+        self._numeric = set(table.numeric_columns() if numeric is None else numeric)
         self.preview = self._preview()
         self.label_combo = QComboBox()
         self.label_combo.addItems(list(table.names))
@@ -176,15 +176,31 @@ class CsvImportDialog(QDialog):
     def features(self) -> list[int]:
         return [c for c, box in enumerate(self.feature_boxes) if box.isChecked()]
 
-    def accept(self) -> None:
-        """Import with the chosen columns; a problem is shown here and the dialog stays."""
-        try:
-            self.imported = import_table(self.table, self.label_combo.currentIndex(),
-                                         self.features(), self.task_combo.currentData())
-        except (PlaygroundError, DataImportError) as err:
-            self.problem.setText(str(err))
-            return
-        super().accept()
+    def converter(self) -> Loader:
+        """Turning the table into samples with the chosen columns, for the worker thread."""
+        return partial(convert_table, self.table, self.label_combo.currentIndex(),
+                       self.features(), self.task_combo.currentData())
+
+    def show_problem(self, text: str) -> None:
+        """Why the last choice could not be imported (shown when the dialog opens again)."""
+        self.problem.setText(text)
+
+
+class CsvRead(NamedTuple):
+    """A CSV file's cells, and which columns hold numbers (both found in the worker)."""
+
+    table: CsvTable
+    numeric: list[int]
+
+
+def read_csv(path: Path, progress: Progress) -> CsvRead:
+    table = read_table(path, progress)
+    return CsvRead(table, table.numeric_columns())
+
+
+def convert_table(table: CsvTable, label: int, features: list[int], task: str,
+                  progress: Progress) -> ImportedData:
+    return import_table(table, label, features, task)
 
 
 class ImportProgress(QDialog):
@@ -193,10 +209,10 @@ class ImportProgress(QDialog):
 
     cancelled = Signal()
 
-    def __init__(self, source: str, parent: QWidget):
+    def __init__(self, text: str, parent: QWidget):
         super().__init__(parent)
         self.setWindowTitle("Importing data")
-        self.label = QLabel(f"Reading {source}…")
+        self.label = QLabel(text)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setFormat("%p% read")
@@ -233,6 +249,7 @@ class DataImporter(QObject):
         self.progress: ImportProgress | None = None
         self._job: ImportThread | None = None  # the import the user waits for
         self._jobs: set[ImportThread] = set()  # it, and cancelled ones still unwinding
+        self._columns: CsvImportDialog | None = None  # the CSV table's column chooser
 
     @property
     def running(self) -> bool:
@@ -267,21 +284,21 @@ class DataImporter(QObject):
             return False
         loader: Loader
         if kind == "csv":
-            loader = partial(read_table, images)
+            loader = partial(read_csv, images)
         else:
             if kind == "idx":
                 labels = labels or find_idx_labels(images) or self.ask_labels(images)
                 if labels is None:
                     return False
             loader = partial(load_path, images, labels)
-        self._start(ImportThread(loader, images.name, self))
+        self._start(ImportThread(loader, images.name, self), f"Reading {images.name}…")
         return True
 
-    def _start(self, job: ImportThread) -> None:
+    def _start(self, job: ImportThread, text: str) -> None:
         self._job = job
         self._jobs.add(job)
         job.done.connect(self._done)
-        self.progress = ImportProgress(job.source, self.window)
+        self.progress = ImportProgress(text, self.window)
         job.progress.connect(self.progress.show_progress)
         self.progress.cancelled.connect(self.cancel)
         self.progress.open()
@@ -295,6 +312,7 @@ class DataImporter(QObject):
         self._job.cancel()
         self._job = None
         self._close_progress()
+        self._close_columns()
         self.window.statusBar().showMessage("Import cancelled; the project is unchanged", 5000)
         self.finished.emit(False)
 
@@ -309,18 +327,41 @@ class DataImporter(QObject):
         self._close_progress()
         self.loaded.emit()
         outcome = job.outcome
-        if isinstance(outcome, str):
+        if isinstance(outcome, str) and self._columns is not None:
+            self._choose_columns(problem=outcome)  # a bad cell in a chosen column
+        elif isinstance(outcome, str):
             self._fail(outcome)
-            return
-        data = self._choose_columns(outcome) if isinstance(outcome, CsvTable) else outcome
-        if data is None:  # the CSV dialog was cancelled
+        elif isinstance(outcome, CsvRead):
+            self._columns = self.csv_dialog(outcome.table, outcome.numeric)
+            self._choose_columns()
+        else:
+            self._close_columns()
+            self._apply(outcome)
+
+    def _choose_columns(self, problem: str = "") -> None:
+        """Ask for the label and feature columns, then convert the table in the worker;
+        a problem with the choice opens the dialog again, saying why."""
+        dialog = self._columns
+        assert dialog is not None
+        dialog.show_problem(problem)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            self._close_columns()
             self.finished.emit(False)
             return
+        source = dialog.table.source
+        self._start(ImportThread(dialog.converter(), source, self), f"Converting {source}…")
+
+    def _apply(self, data: ImportedData) -> None:
         self.window.controller.stop_training()
         changes = self.window.document.import_data(data)
         text = f"Imported {data.source}: {data.summary()}"
         self.window.statusBar().showMessage(". ".join([text, *changes]), 10000)
         self.finished.emit(True)
+
+    def _close_columns(self) -> None:
+        if self._columns is not None:
+            self._columns.deleteLater()
+            self._columns = None
 
     def _fail(self, message: str) -> None:
         self.window.show_error("Cannot import the data", f"{message}\n\nThe project is unchanged.")
@@ -337,17 +378,14 @@ class DataImporter(QObject):
         """Cancel a running import and wait for every worker thread (the window is closing)."""
         self._job = None
         self._close_progress()
+        self._close_columns()
         for job in list(self._jobs):
             job.cancel()
             job.wait()
         self._jobs.clear()
 
-    def _choose_columns(self, table: CsvTable) -> ImportedData | None:
-        dialog = self.csv_dialog(table)
-        return dialog.imported if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-    def csv_dialog(self, table: CsvTable) -> CsvImportDialog:
-        return CsvImportDialog(table, self.window)
+    def csv_dialog(self, table: CsvTable, numeric: list[int]) -> CsvImportDialog:
+        return CsvImportDialog(table, self.window, numeric)
 
     def ask_labels(self, images: Path) -> Path | None:
         """The labels file that goes with IDX images (None: cancelled)."""
