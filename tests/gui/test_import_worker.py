@@ -16,7 +16,7 @@ from playground.gui.import_worker import ImportThread
 from tests.gui.test_import_data import clicking
 
 MNIST_SIZE = (60_000, 784)
-MAX_GAP_S = 0.15  # reading on the window's thread froze it for seconds; slack for a busy machine
+MAX_GAP_S = 0.1  # the longest pause of the window's timer allowed while importing
 
 
 @pytest.fixture(scope="module")
@@ -35,37 +35,53 @@ def long_csv(tmp_path) -> Path:
     return path
 
 
+class Ticker:
+    """A 10 ms timer on the window's thread noting when it fired and what the import's
+    progress dialog showed then."""
+
+    def __init__(self, window, qtbot) -> None:
+        self.window = window
+        self.times: list[float] = []
+        self.shown: list[tuple[str, int] | None] = []
+        self.timer = QTimer(window)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(10)
+        qtbot.waitUntil(lambda: len(self.times) >= 3)
+
+    def tick(self) -> None:
+        self.times.append(time.monotonic())
+        progress = self.window.importer.progress
+        self.shown.append(None if progress is None else
+                          (progress.label.text(), progress.bar.value()))
+
+    def longest_pause(self, first: int, last: int | None = None) -> float:
+        return float(np.diff(self.times[first:last]).max())
+
+
 def test_a_60k_import_keeps_the_window_responsive_and_shows_progress(
         window, qtbot, monkeypatch, mnist_sized):
     """From the start until the file is read (fitting the project to the data afterwards is
-    not timed here)."""
+    not timed here). A busy machine stretches every pause: the bound grows with the time the
+    same read takes on the test's own thread, which a read on the window's thread would
+    freeze it for."""
+    began = time.monotonic()
+    load_path(mnist_sized)
+    bound = max(MAX_GAP_S, (time.monotonic() - began) / 3)
     received: list = []
     monkeypatch.setattr(window.document, "import_data", lambda data: received.append(data) or [])
-    ticks: list[float] = []
-    bar: list[int] = []  # the progress bar's value at each tick
-
-    def tick() -> None:
-        ticks.append(time.monotonic())
-        if window.importer.progress is not None:
-            bar.append(window.importer.progress.bar.value())
-
-    timer = QTimer(window)
-    timer.timeout.connect(tick)
-    timer.start(10)
-    qtbot.waitUntil(lambda: len(ticks) >= 3)
+    ticker = Ticker(window, qtbot)
     with qtbot.waitSignal(window.importer.finished, timeout=60_000,
                           check_params_cb=lambda worked: worked):
         assert window.importer.import_paths([mnist_sized])
-        start = len(ticks)
-        window.importer.loaded.connect(lambda: ticks.append(time.monotonic()))
+        start = len(ticker.times) - 1
+        window.importer.loaded.connect(lambda: ticker.times.append(time.monotonic()))
         progress = window.importer.progress
         assert progress.isVisible() and QApplication.activeModalWidget() is progress
         assert progress.label.text() == "Reading digits.npz…"
-    timer.stop()
-    read = ticks[start - 1:]
-    gaps = np.diff(read)
-    assert len(read) >= 5 and gaps.max() < MAX_GAP_S, f"longest pause {gaps.max():.3f} s"
-    assert max(bar) >= 50  # the bar followed the loader
+    ticker.timer.stop()
+    assert len(ticker.times) - start >= 5
+    assert ticker.longest_pause(start) < bound
+    assert max(s[1] for s in ticker.shown if s) >= 50  # the bar followed the loader
     assert window.importer.progress is None
     [data] = received
     assert data.x.shape == MNIST_SIZE and data.class_names == tuple("0123456789")
@@ -73,31 +89,21 @@ def test_a_60k_import_keeps_the_window_responsive_and_shows_progress(
 
 def test_a_csv_table_is_read_and_converted_in_the_worker(window, qtbot, monkeypatch,
                                                          long_csv):
-    """The conversion after the columns are chosen keeps the window running too. (Reading
-    is not timed here: csv.Sniffer's regular expression holds the interpreter lock.)"""
+    """The window's timer keeps firing while the chosen columns are converted."""
     received: list = []
     monkeypatch.setattr(window.document, "import_data", lambda data: received.append(data) or [])
     window.importer.csv_dialog = clicking(window, qtbot)
-    ticks: list[float] = []
-    texts: set[str] = set()
-
-    def tick() -> None:
-        ticks.append(time.monotonic())
-        if window.importer.progress is not None:
-            texts.add(window.importer.progress.label.text())
-
-    timer = QTimer(window)
-    timer.timeout.connect(tick)
-    timer.start(10)
-    qtbot.waitUntil(lambda: len(ticks) >= 3)
-    read: list[int] = []  # the tick at which the file was read
-    window.importer.loaded.connect(lambda: read.append(len(ticks)))
+    ticker = Ticker(window, qtbot)
     with qtbot.waitSignal(window.importer.finished, timeout=60_000,
                           check_params_cb=lambda worked: worked):
         window.importer.import_paths([long_csv])
-    timer.stop()
-    assert texts == {"Reading long.csv…", "Converting long.csv…"}
-    assert np.diff(ticks[read[0] - 1:]).max() < MAX_GAP_S
+    ticker.timer.stop()
+    texts = [s[0] for s in ticker.shown if s]
+    assert set(texts) == {"Reading long.csv…", "Converting long.csv…"}
+    converting = [i for i, s in enumerate(ticker.shown) if s and s[0].startswith("Converting")]
+    span = ticker.times[converting[-1]] - ticker.times[converting[0]]
+    assert len(converting) >= 3
+    assert ticker.longest_pause(converting[0], converting[-1] + 1) < max(MAX_GAP_S, span / 3)
     [data] = received
     assert data.x.shape == (100_000, 2) and data.class_names == ("0", "1")
 

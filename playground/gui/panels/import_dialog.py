@@ -204,8 +204,8 @@ def convert_table(table: CsvTable, label: int, features: list[int], task: str,
 
 
 class ImportProgress(QDialog):
-    """"Reading … " with a progress bar (busy until the loader first reports) and Cancel,
-    window-modal while a file is read in the worker thread."""
+    """"Reading …" or "Converting …" with a progress bar (busy until the loader first
+    reports) and Cancel, window-modal while the worker thread runs."""
 
     cancelled = Signal()
 
@@ -241,7 +241,7 @@ class DataImporter(QObject):
     data were imported; a failed or cancelled import leaves the project as it was."""
 
     finished = Signal(bool)
-    loaded = Signal()  # the file was read; what was read is about to be shown or applied
+    loaded = Signal()  # a worker ended: what it read or converted is about to be used
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
@@ -353,7 +353,11 @@ class DataImporter(QObject):
 
     def _apply(self, data: ImportedData) -> None:
         self.window.controller.stop_training()
-        changes = self.window.document.import_data(data)
+        try:
+            changes = self.window.document.import_data(data)
+        except PlaygroundError as err:  # the edit was undone
+            self._fail(str(err))
+            return
         text = f"Imported {data.source}: {data.summary()}"
         self.window.statusBar().showMessage(". ".join([text, *changes]), 10000)
         self.finished.emit(True)
