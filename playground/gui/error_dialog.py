@@ -47,8 +47,9 @@ def unexpected_box(parent: QWidget | None, error: BaseException, details: str) -
 
 
 class ErrorReporter(QObject):
-    """Shows every uncaught exception in a dialog; one dialog at a time (a storm of errors
-    while one is open goes to stderr only). `present` runs the dialog (tests replace it)."""
+    """Shows an uncaught exception in a dialog: one dialog at a time, and once per distinct
+    traceback (a failing paint would otherwise bring it back forever); the rest go to stderr
+    only. `present` runs the dialog (tests replace it)."""
 
     raised = Signal(object, str)  # the exception and its traceback, to the window's thread
 
@@ -56,6 +57,7 @@ class ErrorReporter(QObject):
         super().__init__(window)
         self.window = window
         self._showing = False
+        self._shown: set[str] = set()
         self._previous: tuple | None = None
         self.raised.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
@@ -85,9 +87,10 @@ class ErrorReporter(QObject):
 
     @Slot(object, str)
     def _show(self, error: BaseException, details: str) -> None:
-        if self._showing:
+        if self._showing or details in self._shown:
             return
         self._showing = True
+        self._shown.add(details)
         try:
             self.present(unexpected_box(self.window, error, details))
         finally:

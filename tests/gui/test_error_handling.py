@@ -75,6 +75,21 @@ def test_an_exception_in_a_slot_shows_a_dialog_and_keeps_the_document(
 
 
 @pytest.mark.qt_no_exception_capture
+def test_the_same_failure_again_and_again_shows_one_dialog(window, qtbot, reported):
+    def work(n: int) -> None:
+        raise RuntimeError(f"failure {n // 10}")  # the same traceback ten times in a row
+
+    for n in range(20):
+        thread = threading.Thread(target=work, args=(n,))
+        thread.start()
+        thread.join()
+    qtbot.waitUntil(lambda: len(reported) == 2)
+    QApplication.processEvents()
+    assert ["failure 0" in box.text() for box in reported] == [True, False]
+    assert len(reported) == 2
+
+
+@pytest.mark.qt_no_exception_capture
 def test_an_exception_in_a_thread_shows_the_dialog_on_the_windows_thread(
         window, qtbot, reported):
     def work() -> None:
