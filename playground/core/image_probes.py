@@ -17,7 +17,7 @@ import torch
 from torch import Tensor, nn
 
 from playground.core.heads import Head
-from playground.core.layers import conv_out, conv_padding
+from playground.core.layers import conv_out, conv_pads
 from playground.core.model import PlaygroundNet, UnitLayer
 
 if TYPE_CHECKING:
@@ -169,13 +169,15 @@ def output_size_text(kind: str, params: dict[str, Any], shape: tuple[int, ...]) 
     if kind not in ("Conv2d", "MaxPool2d", "AvgPool2d") or len(shape) != 3:
         return ""
     kernel, stride = params["kernel"], params["stride"]
-    pad = conv_padding(params) if kind == "Conv2d" else 0
+    pads = conv_pads(params) if kind == "Conv2d" else (0, 0)
     sizes = sorted(set(shape[1:]), key=shape[1:].index)
-    return "; ".join(_rule(s, kernel, stride, pad) for s in sizes)
+    return "; ".join(_rule(s, kernel, stride, pads) for s in sizes)
 
 
-def _rule(size: int, kernel: int, stride: int, pad: int) -> str:
-    inner = f"({size} − {kernel} + 2·{pad}) / {stride}"
-    if (size - kernel + 2 * pad) % stride:
+def _rule(size: int, kernel: int, stride: int, pads: tuple[int, int]) -> str:
+    before, after = pads
+    padding = f"2·{before}" if before == after else f"{before} + {after}"
+    inner = f"({size} − {kernel} + {padding}) / {stride}"
+    if (size - kernel + before + after) % stride:
         inner = f"⌊{inner}⌋"  # the window does not reach the last pixels
-    return f"{inner} + 1 = {conv_out(size, kernel, stride, pad)}"
+    return f"{inner} + 1 = {conv_out(size, kernel, stride, pads)}"

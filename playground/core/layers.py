@@ -115,14 +115,23 @@ def _need_rank(shape: Shape, ranks: Sequence[int], what: str, fix: str) -> None:
         raise ShapeError(f"needs {what} — got {describe(shape)}. {fix}")
 
 
-def conv_out(size: int, kernel: int, stride: int, padding: int) -> int:
-    """The lecture's output-size rule: (input − filter + 2·padding) / stride + 1."""
-    return (size - kernel + 2 * padding) // stride + 1
+def conv_out(size: int, kernel: int, stride: int, padding: int | tuple[int, int]) -> int:
+    """The lecture's output-size rule: (input − filter + 2·padding) / stride + 1, where
+    `padding` is the same on both sides or (before, after)."""
+    before, after = (padding, padding) if isinstance(padding, int) else padding
+    return (size - kernel + before + after) // stride + 1
 
 
-def conv_padding(params: dict[str, Any]) -> int:
-    """Padding in pixels; 'same' means (filter − 1) / 2."""
-    return (params["kernel"] - 1) // 2 if params["padding_mode"] == "same" else params["padding"]
+def conv_pads(params: dict[str, Any]) -> tuple[int, int]:
+    """Zero pixels added (before, after) the image on each axis (top and left come first).
+
+    'same' adds filter − 1 in all, so that stride 1 keeps the size; an even filter puts the
+    odd pixel after the image (as TensorFlow and PyTorch do).
+    """
+    if params["padding_mode"] != "same":
+        return params["padding"], params["padding"]
+    total = params["kernel"] - 1
+    return total // 2, total - total // 2
 
 
 def _activation_params(default: str) -> tuple[Param, ...]:
@@ -156,13 +165,13 @@ def _conv_shape(params: dict[str, Any], shapes: list[Shape]) -> Shape:
         "a 3-D input (channels × height × width)",
         "Feed it from an image Input or a Conv2d/pooling layer, or use Dense instead.",
     )
-    pad = conv_padding(params)
+    pads = conv_pads(params)
     kernel, stride = params["kernel"], params["stride"]
-    height, width = (conv_out(s, kernel, stride, pad) for s in shape[1:])
+    height, width = (conv_out(s, kernel, stride, pads) for s in shape[1:])
     if height < 1 or width < 1:
         raise ShapeError(
             f"a {kernel}×{kernel} filter does not fit an input of {shape[1]}×{shape[2]} "
-            f"with padding {pad}: ({shape[1]} − {kernel} + 2·{pad}) / {stride} + 1 < 1. "
+            f"with padding {pads[0]}: ({shape[1]} − {kernel} + 2·{pads[0]}) / {stride} + 1 < 1. "
             "Use a smaller kernel or more padding."
         )
     return (params["filters"], height, width)
@@ -318,7 +327,8 @@ _CATALOGUE = (
                   minimum=1, maximum=512),
             Param("kernel", int, 3, "filter size in pixels", minimum=1, maximum=15),
             Param("stride", int, 1, "step between filter positions", minimum=1, maximum=8),
-            Param("padding_mode", str, "valid", "'same' pads by (filter − 1)/2",
+            Param("padding_mode", str, "valid",
+                  "'same' pads filter − 1 pixels in all (the odd one after the image)",
                   ("valid", "same")),
             Param("padding", int, 0, "zero pixels added on each side (valid mode)",
                   minimum=0, maximum=8),

@@ -7,10 +7,11 @@ from typing import Any
 import numpy as np
 import torch
 from torch import Tensor, nn
+from torch.nn import functional as F
 
 from playground.core.activations import INIT_GAIN, Activation
 from playground.core.graph import GraphInfo, require_valid
-from playground.core.layers import Shape, SpecError, concat_axis, conv_padding
+from playground.core.layers import Shape, SpecError, concat_axis, conv_pads
 from playground.core.spec import LayerSpec, NetworkSpec
 
 
@@ -33,6 +34,20 @@ class UnitLayer(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.act(self.transform(x))
+
+
+class PaddedConv2d(nn.Conv2d):
+    """A convolution that pads (before, after) each axis, so 'same' with an even filter keeps
+    the size: nn.Conv2d alone pads both sides alike."""
+
+    def __init__(self, channels: int, filters: int, kernel: int, stride: int,
+                 pads: tuple[int, int]):
+        super().__init__(channels, filters, kernel, stride)
+        self.pads = pads
+
+    def forward(self, x: Tensor) -> Tensor:
+        before, after = self.pads
+        return super().forward(F.pad(x, (before, after, before, after)))
 
 
 class Recurrent(nn.Module):
@@ -103,7 +118,11 @@ def _build_node(layer: LayerSpec, ins: list[Shape]) -> nn.Module:
     if kind in ("Dense", "Output"):
         return _unit_layer(nn.Linear(ins[0][-1], p["units"], bias=p["bias"]), p)
     if kind == "Conv2d":
-        conv = nn.Conv2d(ins[0][0], p["filters"], p["kernel"], p["stride"], conv_padding(p))
+        pads = conv_pads(p)
+        if pads[0] == pads[1]:
+            conv = nn.Conv2d(ins[0][0], p["filters"], p["kernel"], p["stride"], pads[0])
+        else:
+            conv = PaddedConv2d(ins[0][0], p["filters"], p["kernel"], p["stride"], pads)
         return _unit_layer(conv, p)
     if kind in Recurrent.GATES:
         return Recurrent(kind, ins[0][-1], p)

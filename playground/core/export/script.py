@@ -28,7 +28,7 @@ from playground.core.export.script_templates import (
 )
 from playground.core.graph import require_valid
 from playground.core.heads import Head
-from playground.core.layers import concat_axis, conv_padding
+from playground.core.layers import concat_axis, conv_pads
 from playground.core.spec import LayerSpec
 
 _ACTIVATION = {  # φ as an expression of its argument
@@ -103,8 +103,10 @@ class _NetCode:
             bias = "" if p["bias"] else ", bias=False"
             return f"nn.Linear({shapes[0][-1]}, {p['units']}{bias})"
         if kind == "Conv2d":
+            before, after = conv_pads(p)
+            padding = before if before == after else 0  # else forward pads before the conv
             return (f"nn.Conv2d({shapes[0][0]}, {p['filters']}, kernel_size={p['kernel']}, "
-                    f"stride={p['stride']}, padding={conv_padding(p)})")
+                    f"stride={p['stride']}, padding={padding})")
         if kind in ("MaxPool2d", "AvgPool2d"):
             return f"nn.{kind}(kernel_size={p['kernel']}, stride={p['stride']})"
         if kind == "Dropout":
@@ -120,6 +122,9 @@ class _NetCode:
     @staticmethod
     def _expression(kind: str, p: dict, name: str, ins: list[str],
                     shapes: list[tuple[int, ...]]) -> str:
+        if kind == "Conv2d" and len(set(conv_pads(p))) == 2:
+            before, after = conv_pads(p)  # 'same' with an even filter: one more after
+            return _phi(p, f"self.{name}(F.pad({ins[0]}, {(before, after, before, after)}))")
         if kind in ("Dense", "Conv2d"):
             return _phi(p, f"self.{name}({ins[0]})")
         if kind == "Flatten":
