@@ -66,7 +66,8 @@ class Param:
         high = math.inf if self.maximum is None else self.maximum
         if not low <= value <= high:
             raise SpecError(
-                f"{where}: '{self.name}' = {value} is out of range; use {low:g} to {high:g}"
+                f"{where}: '{self.name}' = {value} is out of range; use {_bound(low)} to "
+                f"{_bound(high)}"
             )
         return value
 
@@ -108,6 +109,11 @@ def describe(shape: Shape) -> str:
     if len(shape) == 2:
         return f"a sequence of {shape[0]} steps × {shape[1]} features"
     return "an image of {} × {} × {} (channels × height × width)".format(*shape)
+
+
+def _bound(value: float) -> str:
+    """A range limit as the user typed it: whole numbers in full (2147483647, not 2.1e+09)."""
+    return str(int(value)) if math.isfinite(value) and float(value).is_integer() else f"{value:g}"
 
 
 def _need_rank(shape: Shape, ranks: Sequence[int], what: str, fix: str) -> None:

@@ -250,3 +250,19 @@ def test_training_on_images_leaves_the_plane_view_blank_with_a_note(qtbot, setti
     qtbot.waitUntil(lambda: window.boundary.stack.currentWidget() is window.boundary.note)
     assert window.controller.last_frame.output is None
     window.controller.shutdown()
+
+
+def test_the_seed_boxes_hold_every_seed_the_core_accepts(panel, document, qtbot):
+    from playground.core.seeds import MAX_SEED
+    from playground.gui.panels.training_panel import TrainingPanel
+    from playground.gui.worker import TrainingController
+
+    controller = TrainingController(document)
+    try:
+        training = TrainingPanel(document, controller)
+        qtbot.addWidget(training)
+        assert panel.seed_spin.maximum() == training.editors["seed"].maximum() == MAX_SEED
+    finally:
+        controller.shutdown()
+    document.set_data(DataConfig(name="circle", seed=MAX_SEED))
+    assert panel.seed_spin.value() == MAX_SEED

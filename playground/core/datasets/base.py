@@ -19,6 +19,7 @@ from playground.core.datasets.info import (
 )
 from playground.core.datasets.registry import DATASETS, RECIPES
 from playground.core.datasets.sequences import DEFAULT_LENGTH
+from playground.core.seeds import MAX_SEED
 
 MAX_SAMPLES = 100_000
 MAX_NOISE = 50.0
@@ -128,7 +129,7 @@ class DataConfig:
             "train_fraction": _check_real(
                 "train_fraction", self.train_fraction, 0.0, 1.0, open_low=True
             ),
-            "seed": _check_int("seed", self.seed, 0),
+            "seed": _check_int("seed", self.seed, 0, MAX_SEED),
             "features": _check_features(self.features),
             "length": _check_int("length", self.length, MIN_LENGTH, MAX_LENGTH),
             "autoencode": _check_bool("autoencode", self.autoencode),

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from playground.core.layers import Param, SpecError
+from playground.core.seeds import MAX_SEED
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 REGULARIZATIONS = ("none", "l1", "l2")
@@ -33,7 +34,7 @@ _SCHEMA = (
           "stop after this many epochs without a better test loss (0 = off)", minimum=0,
           maximum=1_000_000),
     Param("seed", int, 0, "seed of the initial weights and sample order", minimum=0,
-          maximum=2**63 - 1),
+          maximum=MAX_SEED),
     Param("device", str, "auto", "where to train", DEVICES),
     Param("algorithm", str, "backprop", "the learning rule", ALGORITHMS),
 )

@@ -45,13 +45,13 @@ from playground.core.datasets.base import MAX_LENGTH, MAX_NOISE, MAX_SAMPLES, MI
 from playground.core.datasets.imported import IMPORTED, ImportedData
 from playground.core.errors import PlaygroundError
 from playground.core.layers import SpecError
+from playground.core.seeds import MAX_SEED
 from playground.gui import theme
 from playground.gui.document import Document, follow
 from playground.gui.plots.points import PointPaint, positions, still_plot, symbol_size
 from playground.gui.plots.samples import IMAGE_SAMPLES, SEQUENCE_SAMPLES, ImageGrid, SequencePlot
 
 MIN_SAMPLES = 4
-SEED_MAX = 2**31 - 1  # QSpinBox holds a C int
 FIXED_SIZES = {"xor-points": 4}  # data sets that ignore the number of samples
 PREVIEW_SIZE = 230
 # TensorFlow Playground's value scale: orange for negative, light grey-white at 0, blue positive.
@@ -120,7 +120,7 @@ class DataPanel(QWidget):
         self.samples_spin.setSingleStep(50)
         self.train_spin = self._spin_box(10, 100, " %", "Share of the points used for training; "
                                          "the rest are test points")
-        self.seed_spin = self._spin_box(0, SEED_MAX, "", "Random seed: the same seed and "
+        self.seed_spin = self._spin_box(0, MAX_SEED, "", "Random seed: the same seed and "
                                         "settings always give the same points")
         self.new_seed_button = QPushButton("New seed")
         self.new_seed_button.setToolTip("Pick a different random seed: new points")
@@ -319,7 +319,7 @@ class DataPanel(QWidget):
             self.samples_spin.setValue(fixed or config.n_samples)
             self.samples_spin.setEnabled(fixed is None)
             self.train_spin.setValue(round(config.train_fraction * 100))
-            self.seed_spin.setValue(min(config.seed, SEED_MAX))
+            self.seed_spin.setValue(config.seed)
             for name, box in self.feature_boxes.items():
                 box.setChecked(name in config.features)
                 box.setEnabled(info.kind == KIND_PLANE)
@@ -384,9 +384,9 @@ class DataPanel(QWidget):
     @Slot()
     def _on_new_seed(self) -> None:
         current = self._document.project.data.seed
-        seed = random.randrange(SEED_MAX)
+        seed = random.randrange(MAX_SEED)
         while seed == current:
-            seed = random.randrange(SEED_MAX)
+            seed = random.randrange(MAX_SEED)
         self._apply(seed=seed)
 
     @Slot()

@@ -34,6 +34,7 @@ from playground.core.datasets.base import MAX_SAMPLES
 from playground.core.graph import LOSSES_FOR_TASK
 from playground.core.layers import SpecError
 from playground.core.probes import Frame
+from playground.core.seeds import MAX_SEED
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfigError
 from playground.core.training.runtime import resolve_device
@@ -46,7 +47,6 @@ from playground.gui.worker import IDLE, RUNNING, TrainingController
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10")
 REGULARIZATION_RATES = ("0", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
-SEED_MAX = 2**31 - 1  # QSpinBox holds a C int
 MUTED = "#80868b"  # grey that reads on light and dark palettes
 NONE_TEXT = "—"
 FIGURES = (("step", "Step"), ("epochs_per_second", "Epochs/s"),
@@ -296,7 +296,7 @@ class TrainingPanel(QWidget):
         self._threshold("grad_norm_threshold", 0.001)
         self._threshold("loss_change_threshold", 0.0001)
         self._spin(0, 1_000_000, "early_stopping_patience").setSpecialValueText("off")
-        self._spin(0, SEED_MAX, "seed")
+        self._spin(0, MAX_SEED, "seed")
         self.new_seed_button = QToolButton()
         self.new_seed_button.setIcon(_dice_icon())
         self.new_seed_button.setToolTip("Roll a new random seed: new initial weights")
@@ -558,9 +558,9 @@ class TrainingPanel(QWidget):
     @Slot()
     def _on_new_seed(self) -> None:
         current = self._document.project.training.seed
-        seed = random.randrange(SEED_MAX)
+        seed = random.randrange(MAX_SEED)
         while seed == current:
-            seed = random.randrange(SEED_MAX)
+            seed = random.randrange(MAX_SEED)
         self._set("seed", seed)
 
     # ---- the controller -------------------------------------------------------------------
