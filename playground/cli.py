@@ -75,6 +75,10 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
                        help="CSV: the feature columns (default: every other numeric column)")
     group.add_argument("--task", choices=("auto", "binary", "multiclass", "regression"),
                        help="CSV: what to predict (default: auto)")
+    group.add_argument("--standardize", action=argparse.BooleanOptionalAction,
+                       help="scale each feature (and a regression's targets) by the training "
+                            "split's mean and std (default: on for newly imported data; "
+                            "--no-standardize trains on the raw values)")
 
 
 def _import_data(project: Project, args: argparse.Namespace) -> None:
@@ -93,6 +97,20 @@ def _import_data(project: Project, args: argparse.Namespace) -> None:
     imported = load_path(args.data, labels=args.labels, **csv_options)
     for change in project.import_data(imported):
         print(f"note: {change}", file=sys.stderr)
+
+
+def _standardize(project: Project, choice: bool | None) -> None:
+    """--standardize / --no-standardize: applies to imported data only."""
+    from dataclasses import replace
+
+    from playground.core.datasets.imported import IMPORTED
+
+    if choice is None:
+        return
+    if project.data.name != IMPORTED:
+        raise UserError("--standardize and --no-standardize apply to your own data: add "
+                        "--data FILE (the built-in data sets come scaled already)")
+    project.data = replace(project.data, standardize=choice)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -165,6 +183,7 @@ def _train(args: argparse.Namespace) -> int:
 
     project = _load(args.source)
     _import_data(project, args)
+    _standardize(project, args.standardize)
     changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
                                  ("device", args.device)) if v is not None}
     project.training = project.training.replace(**changes)

@@ -115,7 +115,7 @@ class Project:
         if "network" not in data:
             raise ProjectError("the project has no 'network'")
         parts = (("network", NetworkSpec.from_dict, SpecError),
-                 ("data", DataConfig.from_dict, DataConfigError),
+                 ("data", _data_config, DataConfigError),
                  ("training", TrainConfig.from_dict, TrainConfigError))
         built = {}
         for key, reader, error in parts:
@@ -137,6 +137,14 @@ class Project:
         if weights is not None:
             project.weights = _checked_weights(project.network, weights)
         return project
+
+
+def _data_config(data: Any) -> DataConfig:
+    """The data settings; files from before standardising existed trained on raw values, so
+    they keep doing so."""
+    if isinstance(data, dict) and "standardize" not in data:
+        data = {**data, "standardize": False}
+    return DataConfig.from_dict(data)
 
 
 def _text(data: dict[str, Any], key: str, default: str = "") -> str:

@@ -218,6 +218,11 @@ def test_script_continues_training_with_the_project_settings(tmp_path, name):
     lines: list[str] = []
     losses = module.train(epochs=4, log=lines.append)
     assert losses[-1] < losses[0]
+    assert "not saved" in lines[-1]
+    assert np.allclose(module.predict(inputs(project, 3)), before)  # net.pt is left alone
+    fresh = [line for line in lines if "fresh" in line]
+    assert len(fresh) == (project.training.optimizer != "sgd")  # it says Adam restarts
+    module.train(epochs=4, save=tmp_path / "net.pt", log=lines.append)
     assert lines[-1] == f"saved the weights to {tmp_path / 'net.pt'}"
     assert not np.allclose(module.predict(inputs(project, 3)), before)  # the file was updated
 
@@ -266,6 +271,14 @@ def test_script_trains_with_distributed_data_parallel_under_torchrun(tmp_path):
     assert done.stdout.count("epoch 2/2") == 1  # only rank 0 reports
     state = torch.load(tmp_path / "ddp.pt", weights_only=True)
     assert set(state) == set(torch.load(tmp_path / "net.pt", weights_only=True))
+
+
+def test_script_gives_each_gpu_process_its_own_device(tmp_path):
+    """Under torchrun with NCCL every process selects the GPU of its LOCAL_RANK before it
+    builds the model (else all of them would share cuda:0)."""
+    code = export(load_preset("circle"), "script", tmp_path / "net.py").path.read_text()
+    assert 'torch.cuda.set_device(device)' in code
+    assert code.index("torch.cuda.set_device") < code.index("load_model(weights, device)")
 
 
 def test_csv_history_and_metrics(tmp_path):

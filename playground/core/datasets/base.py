@@ -13,12 +13,14 @@ from playground.core.datasets.imported import IMPORTED, ImportedData
 from playground.core.datasets.info import (
     KIND_LINE,
     KIND_PLANE,
+    KIND_TABLE,
     TASK_MULTICLASS,
     TASK_REGRESSION,
     DatasetInfo,
 )
 from playground.core.datasets.registry import DATASETS, RECIPES
 from playground.core.datasets.sequences import DEFAULT_LENGTH
+from playground.core.scaling import Scaling
 from playground.core.seeds import MAX_SEED
 
 MAX_SAMPLES = 100_000
@@ -109,7 +111,8 @@ class DataConfig:
 
     `n_samples` is at most that many for fixed sets (digits has 1797). `features` apply to
     plane sets, `length` (time steps) to sequence sets. With `autoencode` the task becomes
-    regression and the targets are the inputs themselves, flattened.
+    regression and the targets are the inputs themselves, flattened. `standardize` scales
+    imported tables (features, and regression targets) by the training split's mean and std.
     """
 
     name: str = "circle"
@@ -120,6 +123,7 @@ class DataConfig:
     features: tuple[str, ...] = ("x1", "x2")
     length: int = DEFAULT_LENGTH
     autoencode: bool = False
+    standardize: bool = True
 
     def __post_init__(self) -> None:
         checked = {
@@ -133,6 +137,7 @@ class DataConfig:
             "features": _check_features(self.features),
             "length": _check_int("length", self.length, MIN_LENGTH, MAX_LENGTH),
             "autoencode": _check_bool("autoencode", self.autoencode),
+            "standardize": _check_bool("standardize", self.standardize),
         }
         for key, value in checked.items():
             object.__setattr__(self, key, value)
@@ -183,7 +188,8 @@ class Dataset:
     `x_*` are float32 `(N, *input_shape)`. `y_*` are class indices (int64 `(N,)`) or values
     (float32 `(N, k)`); for an autoencoder the flattened inputs. `points_*` are the raw plane
     or line points for plotting (empty `(0, 2)` for other kinds). `labels_*` keep the class
-    indices whenever the set has classes (also when autoencoding), else None.
+    indices whenever the set has classes (also when autoencoding), else None. With a
+    `scaling`, `x_*` and regression `y_*` are standardised (the points stay raw).
     """
 
     config: DataConfig
@@ -197,6 +203,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     labels_train: np.ndarray | None = None
     labels_test: np.ndarray | None = None
+    scaling: Scaling | None = None
 
     @property
     def kind(self) -> str:
@@ -266,7 +273,8 @@ class Dataset:
         else:
             gx, gy = np.meshgrid(xs, np.linspace(ymin, ymax, resolution))
             points = np.column_stack([gx.ravel(), gy.ravel()]).astype(np.float32)
-        return points, _inputs(self.info, points, self.config.features)
+        inputs = _inputs(self.info, points, self.config.features)
+        return points, inputs if self.scaling is None else self.scaling.inputs(inputs)
 
 
 def _padded(values: np.ndarray) -> tuple[float, float]:
@@ -335,6 +343,27 @@ def _from_import(config: DataConfig, imported: ImportedData | None) -> Dataset:
     order = np.random.default_rng(config.seed).permutation(imported.n_samples)
     order = order[:config.n_samples]
     dataset = build_dataset(config, imported.info, imported.x[order], imported.y[order])
-    if dataset.kind == KIND_PLANE:  # the plane's inputs are the chosen derived features
+    if dataset.kind != KIND_PLANE:  # the plane's inputs are the chosen derived features
+        dataset = replace(dataset, feature_names=imported.feature_names)
+    return standardized(dataset) if config.standardize else dataset
+
+
+SCALED_KINDS = (KIND_TABLE, KIND_PLANE, KIND_LINE)  # images are already scaled to 0 … 1
+
+
+def standardized(dataset: Dataset) -> Dataset:
+    """The set with its inputs (and regression targets) standardised by the training split's
+    statistics; images and empty training splits are left as they are."""
+    if dataset.kind not in SCALED_KINDS or not len(dataset.x_train):
         return dataset
-    return replace(dataset, feature_names=imported.feature_names)
+    regression = dataset.task == TASK_REGRESSION
+    scaling = Scaling.fit(dataset.x_train, dataset.y_train if regression else None)
+    x_train, x_test = scaling.inputs(dataset.x_train), scaling.inputs(dataset.x_test)
+    if dataset.autoencoder:  # the targets are the inputs, as the network sees them
+        y_train, y_test = (x.reshape(len(x), -1) for x in (x_train, x_test))
+        mean, std = scaling.input_mean, scaling.input_std
+        scaling = Scaling(mean, std, mean.reshape(-1), std.reshape(-1))
+    else:
+        y_train, y_test = scaling.targets(dataset.y_train), scaling.targets(dataset.y_test)
+    return replace(dataset, x_train=x_train, x_test=x_test, y_train=y_train, y_test=y_test,
+                   scaling=scaling)

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from torch import Tensor, nn
 
 from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
+from playground.core.datasets.imported import IMPORTED
 from playground.core.graph import InvalidNetwork
 from playground.core.layers import SpecError
 from playground.core.model import PlaygroundNet, build_model
 from playground.core.project import Project
+from playground.core.scaling import Scaling
 
 FILE_MODE = 0o644
 UNTRAINED_NOTE = ("Note: the project has no trained weights, so this export holds the seeded "
@@ -36,13 +39,48 @@ class ExportResult:
     files: tuple[Path, ...] = ()
 
 
+class RawScaled(nn.Module):
+    """The network with its data's standardisation built in: raw inputs in, and regression
+    outputs back on the targets' own scale."""
+
+    def __init__(self, model: nn.Module, scaling: Scaling):
+        super().__init__()
+        self.model = model
+        self.register_buffer("input_mean", torch.from_numpy(scaling.input_mean))
+        self.register_buffer("input_std", torch.from_numpy(scaling.input_std))
+        self.scales_targets = scaling.scales_targets
+        if scaling.target_mean is not None and scaling.target_std is not None:
+            self.register_buffer("target_mean", torch.from_numpy(scaling.target_mean))
+            self.register_buffer("target_std", torch.from_numpy(scaling.target_std))
+
+    def forward(self, x: Tensor) -> Tensor:
+        y = self.model((x - self.input_mean) / self.input_std)
+        return y * self.target_std + self.target_mean if self.scales_targets else y
+
+
 @dataclass(frozen=True)
 class Source:
-    """The project's network with its weights, in evaluation mode, ready to export."""
+    """The project's network with its weights, in evaluation mode, ready to export, and the
+    standardisation of its data (None when it trains on raw values)."""
 
     project: Project
     model: PlaygroundNet
     trained: bool
+    scaling: Scaling | None = None
+
+    @property
+    def served(self) -> nn.Module:
+        """What ONNX and torch.export trace: the network, taking raw inputs."""
+        return self.model if self.scaling is None else RawScaled(self.model, self.scaling).eval()
+
+    def scaling_note(self) -> str:
+        """How the export handles the standardised data, in a sentence (or nothing)."""
+        if self.scaling is None:
+            return ""
+        outputs = (" and gives its outputs on the targets' own scale"
+                   if self.scaling.scales_targets else "")
+        return ("\nThe project standardises its data with the training split's mean and std; "
+                f"the exported model does so itself: it takes raw inputs{outputs}.")
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -72,7 +110,14 @@ def source_of(project: Project) -> Source:
     except (InvalidNetwork, SpecError) as err:
         raise ExportError(f"the network cannot be built, so there is nothing to export: {err}"
                           ) from None
-    return Source(project, model.eval(), project.weights is not None)
+    return Source(project, model.eval(), project.weights is not None, scaling_of(project))
+
+
+def scaling_of(project: Project) -> Scaling | None:
+    """The standardisation of the project's data, if it standardises any."""
+    if project.data.name != IMPORTED or not project.data.standardize:
+        return None
+    return fitted_dataset(project).scaling
 
 
 def fitted_dataset(project: Project) -> Dataset:

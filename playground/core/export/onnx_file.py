@@ -43,7 +43,7 @@ def write(source: Source, path: Path) -> str:
     with atomic_path(path) as tmp:
         try:
             with _quiet():
-                torch.onnx.export(source.model, (source.example(),), str(tmp),
+                torch.onnx.export(source.served, (source.example(),), str(tmp),
                                   input_names=["x"], output_names=["y"],
                                   dynamic_shapes=({0: batch},), external_data=False,
                                   verbose=False)
@@ -57,4 +57,4 @@ def write(source: Source, path: Path) -> str:
             "    import numpy as np, onnxruntime\n"
             f"    session = onnxruntime.InferenceSession({str(path)!r})\n"
             f"    y = session.run(None, {{'x': np.zeros((1, {shape}), np.float32)}})[0]"
-            + source.note())
+            + source.scaling_note() + source.note())

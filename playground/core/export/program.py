@@ -13,7 +13,7 @@ def exported_program(source: Source) -> torch.export.ExportedProgram:
     """Trace the model's prediction φ(v) with any batch size."""
     batch = torch.export.Dim("batch")
     try:
-        return torch.export.export(source.model, (source.example(),),
+        return torch.export.export(source.served, (source.example(),),
                                    dynamic_shapes=({0: batch},))
     except Exception as err:  # torch raises many kinds; all mean "this graph did not trace"
         raise ExportError(f"torch.export could not trace this network: "
@@ -30,4 +30,5 @@ def write(source: Source, path: Path) -> str:
             "Run it with:\n"
             "    import torch\n"
             f"    program = torch.export.load({str(path)!r})\n"
-            f"    y = program.module()(torch.zeros(1, {shape}))" + source.note())
+            f"    y = program.module()(torch.zeros(1, {shape}))"
+            + source.scaling_note() + source.note())

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from playground.core.activations import LEAKY_SLOPE
+from playground.core.datasets import Dataset
 from playground.core.export import weights
 from playground.core.export.base import Source, atomic_path, fitted_dataset, write_text
 from playground.core.export.names import python_names
@@ -29,6 +32,7 @@ from playground.core.export.script_templates import (
 from playground.core.graph import require_valid
 from playground.core.heads import Head
 from playground.core.layers import concat_axis, conv_pads
+from playground.core.scaling import Scaling
 from playground.core.spec import LayerSpec
 
 _ACTIVATION = {  # φ as an expression of its argument
@@ -251,6 +255,60 @@ def make_optimizer(parameters):
 '''
 
 
+def _scaling_code(scaling: Scaling | None) -> str:
+    """network_inputs(), network_targets() and raw_outputs(): the data's standardisation."""
+    if scaling is None:
+        return '''
+
+# ---- the data: the network takes them as they are ----
+def network_inputs(x):
+    return x
+
+
+def network_targets(labels):
+    return labels
+
+
+def raw_outputs(y):
+    return y
+'''
+    arrays = {"INPUT_MEAN": scaling.input_mean, "INPUT_STD": scaling.input_std}
+    targets, outputs = "return labels", "return y"
+    if scaling.target_mean is not None and scaling.target_std is not None:
+        arrays |= {"TARGET_MEAN": scaling.target_mean, "TARGET_STD": scaling.target_std}
+        targets = "return (labels.float() - TARGET_MEAN) / TARGET_STD"
+        outputs = "return y * TARGET_STD + TARGET_MEAN"
+    constants = "\n".join(f"{name} = {_tensor(values)}" for name, values in arrays.items())
+    return f'''
+
+# ---- the data: standardised with the training split's mean and std ----
+{constants}
+
+
+def network_inputs(x):
+    """Raw inputs as the network learned them: z = (x − mean) / std."""
+    return (x - INPUT_MEAN) / INPUT_STD
+
+
+def network_targets(labels):
+    """Raw labels or values as the network learns them."""
+    {targets}
+
+
+def raw_outputs(y):
+    """The network's outputs on the targets' own scale."""
+    {outputs}
+'''
+
+
+def _tensor(values: np.ndarray) -> str:
+    """A float32 tensor literal of `values`' shape, wrapped to fit the line length."""
+    numbers = ", ".join(f"{float(v):.9g}" for v in values.ravel())
+    body = textwrap.fill(numbers, 88, initial_indent="    ", subsequent_indent="    ")
+    shape = ", ".join(str(n) for n in values.shape)
+    return f"torch.tensor([\n{body},\n]).reshape({shape})"
+
+
 def _settings(source: Source) -> str:
     c = source.project.training
     keys = ("epochs", "batch_size", "optimizer", "learning_rate", "momentum", "regularization",
@@ -263,12 +321,21 @@ def _settings(source: Source) -> str:
 def generate(source: Source, weights_name: str, data_name: str) -> str:
     """The whole script; file names and the title enter it only through repr()."""
     body = (_NetCode(source).code() + _head_code(Head.of(source.project.network))
-            + _training_code(source) + RUNTIME)
+            + _training_code(source) + _scaling_code(source.scaling) + RUNTIME)
     functional = "from torch.nn import functional as F\n" if re.search(r"\bF\.", body) else ""
     header = HEADER.format(title=repr(source.project.title), weights=repr(weights_name),
                             data=repr(data_name), shape=repr(source.input_shape),
                             settings=_settings(source), functional=functional)
     return header + body
+
+
+def _raw_data(source: Source) -> Dataset:
+    """The project's data as the user gave them: the script standardises them itself."""
+    project = source.project
+    dataset = fitted_dataset(project)
+    if dataset.scaling is None:
+        return dataset
+    return replace(project, data=replace(project.data, standardize=False)).dataset()
 
 
 def companions(path: Path) -> tuple[Path, Path]:
@@ -279,7 +346,7 @@ def companions(path: Path) -> tuple[Path, Path]:
 def write(source: Source, path: Path) -> tuple[str, tuple[Path, ...]]:
     """Write the script, its weights and its data; returns the message and the extra files."""
     weights_path, data_path = companions(path)
-    dataset = fitted_dataset(source.project)
+    dataset = _raw_data(source)
     code = generate(source, weights_path.name, data_path.name)
     weights.write(source, weights_path)
     with atomic_path(data_path) as tmp:
@@ -298,6 +365,8 @@ def write(source: Source, path: Path) -> tuple[str, tuple[Path, ...]]:
                f"    cd {folder}\n"
                f"    python {name} --help\n"
                f"    python {name} predict inputs.npy\n"
-               f"    python {name} train --epochs 20\n"
-               f"    torchrun --nproc_per_node=4 {name} train" + note + source.note())
+               f"    python {name} train --epochs 20 --save {weights_path.name}\n"
+               f"    torchrun --nproc_per_node=4 {name} train --save more.pt\n"
+               "(Training on starts a fresh optimiser and keeps its weights only with --save.)"
+               + note + source.scaling_note() + source.note())
     return message, (weights_path, data_path)

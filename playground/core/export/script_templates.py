@@ -2,7 +2,8 @@
 and the loading, prediction, training and command-line code after the generated network.
 
 `RUNTIME` relies on the generated part to define `Net`, `targets`, `loss_per_sample`,
-`accuracy`, `penalty`, `make_optimizer`, `SETTINGS`, `WEIGHTS` and `DATA`.
+`accuracy`, `penalty`, `make_optimizer`, `network_inputs`, `network_targets`, `raw_outputs`,
+`SETTINGS`, `WEIGHTS` and `DATA`.
 """
 
 HEADER = '''\
@@ -11,7 +12,8 @@ HEADER = '''\
 
     python <this file> --help                  what it can do
     python <this file> predict inputs.npy      predict, one row per input
-    python <this file> train --epochs 20       continue training with the project's settings
+    python <this file> train --epochs 20 --save more.pt    continue training with the
+                                               project's settings, keep the weights in more.pt
     torchrun --nproc_per_node=4 <this file> train    the same on 4 processes, with
                                                DistributedDataParallel
 
@@ -34,7 +36,7 @@ from torch.utils.data.distributed import DistributedSampler
 
 HERE = Path(__file__).resolve().parent
 WEIGHTS = HERE / {weights}  # the trained weights, a plain state dict
-DATA = HERE / {data}  # the project's training and test data
+DATA = HERE / {data}  # the project's training and test data, raw
 INPUT_SHAPE = {shape}  # one sample, without the batch dimension
 SETTINGS = {settings}
 '''
@@ -154,17 +156,23 @@ def load_model(weights=WEIGHTS, device="cpu"):
 
 
 def predict(x, weights=WEIGHTS):
-    """The network's predictions for inputs `x` of shape (N, *INPUT_SHAPE), as numpy."""
+    """The network's predictions for raw inputs `x` of shape (N, *INPUT_SHAPE), as numpy."""
     model = load_model(weights).eval()
     with torch.no_grad():
-        return model(torch.as_tensor(np.asarray(x, dtype=np.float32))).numpy()
+        x = network_inputs(torch.as_tensor(np.asarray(x, dtype=np.float32)))
+        return raw_outputs(model(x)).numpy()
 
 
 def load_data(path=DATA):
-    """Inputs and labels from an .npz file holding x_train, y_train, x_test and y_test."""
+    """Raw inputs and labels from an .npz file holding x_train, y_train, x_test and y_test,
+    as the network takes and learns them."""
     with np.load(path, allow_pickle=False) as data:
-        return {name: torch.as_tensor(data[name]) for name in
-                ("x_train", "y_train", "x_test", "y_test")}
+        arrays = {name: torch.as_tensor(data[name]) for name in
+                  ("x_train", "y_train", "x_test", "y_test")}
+    for split in ("train", "test"):
+        arrays[f"x_{split}"] = network_inputs(arrays[f"x_{split}"].float())
+        arrays[f"y_{split}"] = network_targets(arrays[f"y_{split}"])
+    return arrays
 
 
 @torch.no_grad()
@@ -181,17 +189,23 @@ def evaluate(model, x, labels, chunk=4096):
 
 def train(epochs=SETTINGS["epochs"], weights=WEIGHTS, data=DATA, save=None, log=print):
     """Continue training from `weights` with the project's settings; returns each epoch's loss.
+    The trained weights are written to `save` only when it is given (the same path as
+    `weights` replaces them). The optimiser starts afresh: the playground's momentum or Adam
+    state is not exported.
 
-    Run by torchrun (which sets WORLD_SIZE and RANK), every process trains on its share of
-    each epoch's samples and DistributedDataParallel averages their gradients: each update
-    then uses batch_size samples per process.
+    Run by torchrun (which sets WORLD_SIZE, RANK and LOCAL_RANK), every process trains on its
+    share of each epoch's samples and DistributedDataParallel averages their gradients: each
+    update then uses batch_size samples per process.
     """
     distributed = "WORLD_SIZE" in os.environ
     if distributed:
         backend = "nccl" if torch.cuda.is_available() else "gloo"
         dist.init_process_group(backend)
         rank, world = dist.get_rank(), dist.get_world_size()
-        device = torch.device(f"cuda:{os.environ['LOCAL_RANK']}" if backend == "nccl" else "cpu")
+        device = torch.device("cpu")
+        if backend == "nccl":  # one GPU per process: this process's own
+            device = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
+            torch.cuda.set_device(device)
     else:
         rank, world = 0, 1
         device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -201,7 +215,10 @@ def train(epochs=SETTINGS["epochs"], weights=WEIGHTS, data=DATA, save=None, log=
     net = DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None
                                   ) if distributed else model
     optimizer = make_optimizer(net.parameters())
-    train_set = TensorDataset(arrays["x_train"].float(), targets(arrays["y_train"]))
+    if rank == 0 and SETTINGS["optimizer"] != "sgd":
+        log(f"note: a fresh {SETTINGS['optimizer']} optimiser: its state in the playground is "
+            "not exported, so the first updates differ from training on in the app")
+    train_set = TensorDataset(arrays["x_train"], targets(arrays["y_train"]))
     sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True,
                                  seed=SETTINGS["seed"])
     loader = DataLoader(train_set, batch_size=SETTINGS["batch_size"] or len(train_set),
@@ -225,14 +242,18 @@ def train(epochs=SETTINGS["epochs"], weights=WEIGHTS, data=DATA, save=None, log=
             log(f"epoch {epoch + 1}/{epochs}  train loss {losses[-1]:.6g}")
     if rank == 0:
         for split in ("train", "test"):
-            loss, acc = evaluate(model, arrays[f"x_{split}"].float(), arrays[f"y_{split}"])
+            loss, acc = evaluate(model, arrays[f"x_{split}"], arrays[f"y_{split}"])
             if loss is not None:
                 log(f"{split} loss {loss:.6g}" + ("" if acc is None else f", accuracy {acc:.4f}"))
-        target = Path(save or weights)
-        temporary = target.with_name(f".{target.name}.tmp")
-        torch.save(model.state_dict(), temporary)
-        os.replace(temporary, target)
-        log(f"saved the weights to {target}")
+        if save:
+            target = Path(save)
+            temporary = target.with_name(f".{target.name}.tmp")
+            torch.save(model.state_dict(), temporary)
+            os.replace(temporary, target)
+            log(f"saved the weights to {target}")
+        else:
+            log(f"the trained weights were not saved; --save FILE keeps them ({weights} "
+                "is left as it was)")
     if distributed:
         dist.barrier()
         dist.destroy_process_group()
@@ -256,7 +277,8 @@ def main():
                                                   "(default: %(default)s)")
     fit.add_argument("--weights", default=WEIGHTS, help="start from these weights "
                                                         "(default: %(default)s)")
-    fit.add_argument("--save", help="write the trained weights here (default: over --weights)")
+    fit.add_argument("--save", help="write the trained weights here (default: not saved; "
+                                    "give the --weights file to replace it)")
     args = parser.parse_args()
     if args.command == "predict":
         y = predict(np.load(args.inputs, allow_pickle=False), args.weights)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from playground.core.export.base import Source, atomic_path
@@ -29,4 +30,23 @@ def write(source: Source, path: Path) -> str:
             "    import torch\n"
             f"    state = torch.load({str(path)!r}, weights_only=True)\n"
             "The names fit the network class of a 'script' export: "
-            "model.load_state_dict(state)." + source.note())
+            "model.load_state_dict(state)." + _scaling_note(source) + source.note())
+
+
+def _scaling_note(source: Source) -> str:
+    """The weights alone expect standardised inputs: say how to make them, with the numbers."""
+    scaling = source.scaling
+    if scaling is None:
+        return ""
+    note = ("\nNote: the network learned on standardised data, so these weights expect "
+            "z = (x − mean) / std with the training split's\n"
+            f"    mean = {_numbers(scaling.input_mean)}\n    std = {_numbers(scaling.input_std)}")
+    if scaling.target_mean is not None and scaling.target_std is not None:
+        note += ("\nand their outputs y are standardised too: the value is y · std + mean with\n"
+                 f"    mean = {_numbers(scaling.target_mean)}\n"
+                 f"    std = {_numbers(scaling.target_std)}")
+    return note + ("\n(The script, ONNX and pt2 exports build this in: they take raw inputs.)")
+
+
+def _numbers(values: np.ndarray) -> str:
+    return "[" + ", ".join(f"{float(v):.7g}" for v in values.ravel()) + "]"
