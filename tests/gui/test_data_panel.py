@@ -266,3 +266,19 @@ def test_the_seed_boxes_hold_every_seed_the_core_accepts(panel, document, qtbot)
         controller.shutdown()
     document.set_data(DataConfig(name="circle", seed=MAX_SEED))
     assert panel.seed_spin.value() == MAX_SEED
+
+
+def test_imported_tables_are_standardised_with_a_switch_that_says_so(panel, document, tmp_path):
+    from playground.core.datasets.imports import load_path
+    from tests.core.tabular_sets import wine_like
+
+    assert panel.standardize_box.isHidden()  # built-in sets come scaled
+    document.import_data(load_path(wine_like(tmp_path / "wine.csv")))
+    assert panel.standardize_box.isVisible() and panel.standardize_box.isChecked()
+    assert document.dataset.scaling is not None
+    assert "features standardised" in panel.caption.text()
+    panel.standardize_box.click()
+    assert document.project.data.standardize is False and document.dataset.scaling is None
+    assert "standardised" not in panel.caption.text()
+    document.undo_stack.undo()
+    assert panel.standardize_box.isChecked() and document.dataset.scaling is not None

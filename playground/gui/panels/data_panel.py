@@ -41,7 +41,13 @@ from playground.core.datasets import (
     DataConfigError,
     Dataset,
 )
-from playground.core.datasets.base import MAX_LENGTH, MAX_NOISE, MAX_SAMPLES, MIN_LENGTH
+from playground.core.datasets.base import (
+    MAX_LENGTH,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MIN_LENGTH,
+    SCALED_KINDS,
+)
 from playground.core.datasets.imported import IMPORTED, ImportedData
 from playground.core.errors import PlaygroundError
 from playground.core.layers import SpecError
@@ -135,6 +141,10 @@ class DataPanel(QWidget):
         self.autoencode_box.setToolTip("Targets = inputs: train the network to reproduce its "
                                        "input through a narrow layer (a regression onto the "
                                        "input itself)")
+        self.standardize_box = QCheckBox("Standardise")
+        self.standardize_box.setToolTip(
+            "Scale each feature (and a regression's targets) to mean 0 and std 1, with the "
+            "training split's mean and std; exports take raw values and do this themselves")
         self.show_test_box = QCheckBox("Show test points")
         self.show_test_box.setChecked(True)
         self.show_test_box.setToolTip("Draw the test points (hollow) in the preview")
@@ -229,6 +239,7 @@ class DataPanel(QWidget):
         self.features_grid = features
         form.addRow("Length", self.length_spin)
         form.addRow("", self.autoencode_box)
+        form.addRow("", self.standardize_box)
         legend = QHBoxLayout()
         legend.addWidget(self.caption)
         legend.addStretch(1)
@@ -253,6 +264,7 @@ class DataPanel(QWidget):
             box.toggled.connect(self._on_feature_toggled)
         self.length_spin.valueChanged.connect(self._on_length_changed)
         self.autoencode_box.toggled.connect(self._on_autoencode_toggled)
+        self.standardize_box.toggled.connect(self._on_standardize_toggled)
         self.show_test_box.toggled.connect(self.test_scatter.setVisible)
 
     # ---- the document ---------------------------------------------------------------------
@@ -307,7 +319,7 @@ class DataPanel(QWidget):
         fixed = FIXED_SIZES.get(config.name)
         widgets = [self.dataset_combo, self.noise_slider, self.samples_spin, self.train_spin,
                    self.seed_spin, self.length_spin, self.autoencode_box,
-                   *self.feature_boxes.values()]
+                   self.standardize_box, *self.feature_boxes.values()]
         for widget in widgets:
             widget.blockSignals(True)
         try:
@@ -325,11 +337,14 @@ class DataPanel(QWidget):
                 box.setEnabled(info.kind == KIND_PLANE)
             self.length_spin.setValue(config.length)
             self.autoencode_box.setChecked(config.autoencode)
+            self.standardize_box.setChecked(config.standardize)
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
         self.form.setRowVisible(self.features_grid, info.kind in (KIND_PLANE, KIND_LINE))
         self.form.setRowVisible(self.length_spin, info.kind == KIND_SEQUENCE)
+        self.form.setRowVisible(self.standardize_box,
+                                config.name == IMPORTED and info.kind in SCALED_KINDS)
         self.noise_label.setText(f"{self.noise_slider.value()} %")
 
     def _offer_imported(self) -> None:
@@ -403,6 +418,10 @@ class DataPanel(QWidget):
         self._apply(autoencode=checked)
 
     @Slot(bool)
+    def _on_standardize_toggled(self, checked: bool) -> None:
+        self._apply(standardize=checked)
+
+    @Slot(bool)
     def _on_feature_toggled(self, _checked: bool) -> None:
         features = tuple(name for name, box in self.feature_boxes.items() if box.isChecked())
         if not features:
@@ -425,11 +444,12 @@ class DataPanel(QWidget):
     def _draw_points(self, dataset: Dataset) -> None:
         """Put the train and test points in the existing scatter items and fit the view."""
         self.preview.setCurrentWidget(self.plot)
-        self.caption.setText("● train   ○ test")
+        self.caption.setText("● train   ○ test" + _scaling_note(dataset))
         if not dataset.plottable:  # imported tables: nothing to place on a plane
             self.train_scatter.clear()
             self.test_scatter.clear()
-            self.caption.setText(f"A table of {len(dataset.feature_names)} features: no picture")
+            self.caption.setText(f"A table of {len(dataset.feature_names)} features: no "
+                                 f"picture{_scaling_note(dataset)}")
             return
         plane = dataset.kind == KIND_PLANE
         size = symbol_size(len(dataset.points_train) + len(dataset.points_test))
@@ -461,6 +481,14 @@ class DataPanel(QWidget):
         self.preview.setCurrentWidget(self.sequence_plot)
         what = "the value that comes next (dot)" if targets is not None else "their labels"
         self.caption.setText(f"The first {count} training sequences and {what}")
+
+
+def _scaling_note(dataset: Dataset) -> str:
+    """What standardising did to the data, for the caption (nothing when it did nothing)."""
+    if dataset.scaling is None:
+        return ""
+    what = "features and targets" if dataset.scaling.scales_targets else "features"
+    return f"; {what} standardised (the network's values)"
 
 
 def _captions(dataset: Dataset, count: int) -> list[str]:
