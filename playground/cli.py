@@ -97,6 +97,11 @@ def _import_data(project: Project, args: argparse.Namespace) -> None:
     imported = load_path(args.data, labels=args.labels, **csv_options)
     for change in project.import_data(imported):
         print(f"note: {change}", file=sys.stderr)
+    # The preset's words describe its own data: the project is now about the file.
+    network = project.title
+    project.title = imported.source
+    project.description = f"{imported.info.description} Network from '{network}'."
+    project.hint = ""
 
 
 def _standardize(project: Project, choice: bool | None) -> None:
@@ -189,14 +194,14 @@ def _train(args: argparse.Namespace) -> int:
     project.training = project.training.replace(**changes)
     out = args.out or Path("runs") / Path(args.source).stem
     trainer = make_trainer(project.network, project.dataset(), project.training,
-                           project.weights)
-    progress = Progress(sys.stderr, project.training.epochs)
+                           project.weights, epoch=project.trained_epochs)
+    progress = Progress(sys.stderr, trainer.epoch + project.training.epochs)
     for snapshot in trainer.run(snapshot_interval=progress.interval):
         progress.update(snapshot)
     progress.close()
     metrics = trainer.metrics()
     project.weights = trainer.weights()
-    project.metrics = {k: v for k, v in metrics.items() if k != "history"}
+    project.metrics = metrics  # with the history: `export --format csv` writes it
     path = save_project(project, out / f"project{SUFFIX}")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     print(_summary(project.title, metrics, path))
@@ -224,7 +229,7 @@ def _eval(args: argparse.Namespace) -> int:
         print("note: the project has no trained weights; these are the seeded initial ones",
               file=sys.stderr)
     trainer = make_trainer(project.network, project.dataset(), project.training,
-                           project.weights)
+                           project.weights, epoch=project.trained_epochs)
     print(json.dumps(trainer.metrics(), indent=2))
     return 0
 

@@ -61,6 +61,14 @@ class Project:
     metrics: dict[str, Any] | None = None
     imported: ImportedData | None = None
 
+    @property
+    def trained_epochs(self) -> int:
+        """How many epochs the weights were trained for (0 without trained weights)."""
+        epochs = self.metrics.get("epochs", 0) if isinstance(self.metrics, dict) else 0
+        if self.weights is None or isinstance(epochs, bool) or not isinstance(epochs, int):
+            return 0
+        return max(epochs, 0)
+
     def dataset(self) -> Dataset:
         """The data set the project trains on (its imported data, if it uses them)."""
         return make_dataset(self.data, self.imported)

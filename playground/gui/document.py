@@ -151,11 +151,13 @@ class Document(QObject):
         self.edit("Change training settings",
                   lambda p: setattr(p, "training", p.training.replace(**changes)))
 
-    def set_weights(self, weights: dict | None) -> None:
-        """New trained weights (not an undo step: training is not an edit, but unsaved)."""
+    def set_weights(self, weights: dict | None, epoch: int = 0) -> None:
+        """New trained weights, trained for `epoch` epochs (not an undo step: training is
+        not an edit, but unsaved)."""
         if weights is None and self.project.weights is None:
             return
         self.project.weights = weights
+        self.project.metrics = {"epochs": epoch}  # earlier figures are for other weights
         self._weights_unsaved = True
         self.changed.emit()
 

@@ -131,7 +131,8 @@ class TrainingController(QObject):
             self._drain()
             weights = self.remote.unload()
             if weights is not None:
-                self.document.set_weights(weights)
+                epoch = self.last_frame.snapshot.epoch if self.last_frame is not None else 0
+                self.document.set_weights(weights, epoch)
         self.loaded = False
         self._timer.stop()
         self._set_state(IDLE)
@@ -189,8 +190,10 @@ class TrainingController(QObject):
         project = self.document.project
         rule = PerceptronTrainer if project.training.algorithm == "perceptron" else TrainerBase
         try:
-            return rule(project.network, self.document.dataset, project.training,
-                        project.weights)
+            trainer = rule(project.network, self.document.dataset, project.training,
+                           project.weights)
+            trainer.count_from(project.trained_epochs)
+            return trainer
         except (InvalidNetwork, DataMismatch, SpecError, DeviceUnavailable) as err:
             if not quiet:
                 self.message.emit(f"Cannot train yet: {err}")
@@ -204,7 +207,7 @@ class TrainingController(QObject):
             self.warm_up()
         project = self.document.project
         self._send("load", Job(project.network.to_dict(), self.document.dataset,
-                               project.training, project.weights))
+                               project.training, project.weights, project.trained_epochs))
         if not isinstance(self.probe_sample, int) or self.probe_sample:
             self._send("probe", self.probe_sample)
         self.history = []
@@ -241,7 +244,7 @@ class TrainingController(QObject):
             if kind == "update":
                 self.history.extend(payload.frame.history)
                 if payload.weights is not None:
-                    self.document.set_weights(payload.weights)
+                    self.document.set_weights(payload.weights, payload.frame.snapshot.epoch)
                     got_weights = True
                 latest = payload
                 self._finish_if_done(payload)

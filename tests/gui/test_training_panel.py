@@ -197,3 +197,20 @@ def test_set_document_edits_the_new_document(panel, document, controller):
     assert document.project.training.epochs == 200
     document.set_training(epochs=5)  # the old document no longer drives the panel
     assert panel.editors["epochs"].value() == 70
+
+
+def test_a_reopened_project_shows_the_epochs_its_weights_were_trained_for(qtbot, tmp_path):
+    from playground.core.model import build_model
+    from playground.core.project import load_project, save_project
+
+    project = load_preset("circle")
+    document = Document(project)
+    document.set_weights(build_model(project.network, seed=4).state_arrays(), 12)
+    reopened = load_project(save_project(project, tmp_path / "p.playground"))
+    assert reopened.trained_epochs == 12
+    controller = TrainingController(Document(reopened))
+    try:
+        controller.show_initial_frame()
+        assert controller.last_frame.snapshot.epoch == 12
+    finally:
+        controller.shutdown()

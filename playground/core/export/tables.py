@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
-from playground.core.export.base import Source, fitted_dataset, write_text
+from playground.core.export.base import ExportError, Source, fitted_dataset, write_text
+from playground.core.project import Project
 from playground.core.training.engine import TrainerBase
 from playground.core.training.snapshots import EpochRecord
 
@@ -23,6 +24,17 @@ def history_csv(history: Sequence[EpochRecord]) -> str:
     for record in history:
         writer.writerow(["" if v is None else v for v in record.to_dict().values()])
     return buffer.getvalue()
+
+
+def stored_history(project: Project) -> list[EpochRecord]:
+    """The history a project file keeps (`playground train` stores it), oldest first."""
+    names = set(HISTORY_COLUMNS)
+    try:
+        records = (project.metrics or {}).get("history") or []
+        return [EpochRecord(**{k: v for k, v in r.items() if k in names}) for r in records]
+    except (TypeError, AttributeError):
+        raise ExportError("the project's stored training history is damaged; train it "
+                          "again to export one") from None
 
 
 def metrics_csv(metrics: dict[str, float | None]) -> str:
@@ -50,14 +62,15 @@ def write(source: Source, path: Path, history: Sequence[EpochRecord]) -> tuple[s
     """Write the history to `path` and the metrics beside it; returns the message and the
     metrics file."""
     extra = metrics_path(path)
+    history = history or stored_history(source.project)
     write_text(extra, metrics_csv(current_metrics(source)))
     write_text(path, history_csv(history))
     if history:
         rows = f"{len(history)} epochs (empty cells: not measured that epoch)"
     else:
-        rows = ("no epochs: a project file keeps no training history; export from File → "
-                "Export… after training in the app, or see the history that `playground "
-                "train` writes to metrics.json")
+        rows = ("no epochs: this project file keeps no training history; export from File → "
+                "Export… after training in the app, or train it with `playground train`, "
+                "which keeps the history in the project it writes")
     return (f"Wrote the training history to {path} ({rows}) and the current loss and "
             f"accuracy on the training and test data to {extra}.\n"
             "Read them with:\n"

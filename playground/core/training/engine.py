@@ -139,6 +139,10 @@ class TrainerBase:
         self.stop_reason, self.message = None, ""
         self.first_epoch = self.epoch
 
+    def count_from(self, epoch: int) -> None:
+        """Number the epochs on from `epoch`, those the loaded weights were trained for."""
+        self.epoch = self.first_epoch = epoch
+
     @property
     def epochs_left(self) -> int:
         return self.first_epoch + self.config.epochs - self.epoch

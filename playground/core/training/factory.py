@@ -13,8 +13,13 @@ from playground.core.training.perceptron import PerceptronTrainer
 
 def make_trainer(spec: NetworkSpec, dataset: Dataset, config: TrainConfig,
                  weights: dict[str, np.ndarray] | None = None,
-                 reserve_core: bool = False) -> TrainerBase:
-    """Backpropagation or the perceptron rule, as `config.algorithm` says."""
+                 reserve_core: bool = False, epoch: int = 0) -> TrainerBase:
+    """Backpropagation or the perceptron rule, as `config.algorithm` says; `epoch` counts
+    the epochs the weights were already trained for."""
+    trainer: TrainerBase
     if config.algorithm == "perceptron":
-        return PerceptronTrainer(spec, dataset, config, weights)
-    return Trainer(spec, dataset, config, weights, reserve_core)
+        trainer = PerceptronTrainer(spec, dataset, config, weights)
+    else:
+        trainer = Trainer(spec, dataset, config, weights, reserve_core)
+    trainer.count_from(epoch if weights is not None else 0)
+    return trainer

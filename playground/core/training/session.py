@@ -39,6 +39,7 @@ class Job:
     dataset: Dataset
     config: TrainConfig
     weights: dict[str, np.ndarray] | None
+    epoch: int = 0  # the epochs the weights were already trained for
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class _Session:
         from playground.core.training.factory import make_trainer
 
         self.trainer = make_trainer(NetworkSpec.from_dict(job.network), job.dataset, job.config,
-                                    job.weights, reserve_core=True)
+                                    job.weights, reserve_core=True, epoch=job.epoch)
         self.conn = conn
         self.paused = True
         self.frame_wanted = True
