@@ -75,6 +75,8 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
                        help="CSV: the feature columns (default: every other numeric column)")
     group.add_argument("--task", choices=("auto", "binary", "multiclass", "regression"),
                        help="CSV: what to predict (default: auto)")
+    group.add_argument("--grey", action="store_true",
+                       help="images: make colour images grey (default: keep their colour)")
     group.add_argument("--standardize", action=argparse.BooleanOptionalAction,
                        help="scale each feature (and a regression's targets) by the training "
                             "split's mean and std (default: on for newly imported data; "
@@ -89,12 +91,15 @@ def _import_data(project: Project, args: argparse.Namespace) -> None:
     if args.features:
         csv_options["features"] = [f.strip() for f in args.features.split(",")]
     if args.data is None:
-        if csv_options or args.labels:
-            raise UserError("--label, --features, --task and --labels need --data FILE")
+        if csv_options or args.labels or args.grey:
+            raise UserError("--label, --features, --task, --labels and --grey need --data FILE")
         return
     if csv_options and detect_format(args.data) != "csv":
         raise UserError("--label, --features and --task apply to CSV files only")
-    imported = load_path(args.data, labels=args.labels, **csv_options)
+    if args.grey and detect_format(args.data) == "csv":
+        raise UserError("--grey applies to images, not to a CSV table")
+    imported = load_path(args.data, labels=args.labels, grey=args.grey, **csv_options)
+    print(f"note: imported {imported.summary()}", file=sys.stderr)
     for change in project.import_data(imported):
         print(f"note: {change}", file=sys.stderr)
     # The preset's words describe its own data: the project is now about the file.

@@ -203,3 +203,20 @@ def test_dropping_a_folder_of_images(window, qtbot, errors, tmp_path):
     assert errors == []
     assert window.document.dataset.info.class_names == ("dark", "light")
     assert window.data_panel.preview.currentWidget() is window.data_panel.image_grid
+
+
+@pytest.mark.parametrize("grey", [False, True])
+def test_a_folder_of_colour_images_asks_and_says_what_it_did(window, qtbot, errors, tmp_path,
+                                                              monkeypatch, grey):
+    from playground.gui.panels.import_dialog import DataImporter
+    from tests.core.test_image_colour import colour_folder
+
+    asked: list[str] = []
+    monkeypatch.setattr(DataImporter, "ask_grey",
+                        lambda self, data: asked.append(data.source) or grey)
+    with imported(window, qtbot):
+        drop(window, colour_folder(tmp_path / "squares"))
+    assert errors == [] and asked == ["squares"]
+    assert input_shape(window) == ((1, 8, 8) if grey else (3, 8, 8))
+    message = window.statusBar().currentMessage()
+    assert ("8×8 images (made grey from colour)" if grey else "8×8 images (colour)") in message

@@ -9,6 +9,7 @@ import io
 import re
 import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from playground.core.datasets.imported import (
 from playground.core.datasets.info import KIND_IMAGE
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+LUMA = (0.299, 0.587, 0.114)  # ITU-R 601: the grey level of red, green and blue
+MADE_GREY = "made grey from colour"
 MAX_IMAGES = 100_000
 MAX_SIDE = 256
 PROGRESS_IMAGES = 50  # images read between two progress reports
@@ -108,6 +111,15 @@ def _read_idx(path: Path, what: str) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(dims)
 
 
+def to_grey(data: ImportedData) -> ImportedData:
+    """Colour images made grey (one channel of luma, as Pillow's "L" weighs red, green and
+    blue); other data are returned as they are."""
+    if data.kind != KIND_IMAGE or data.input_shape[0] != 3:
+        return data
+    grey = np.tensordot(data.x, np.asarray(LUMA, np.float32), axes=([1], [0]))[:, None]
+    return replace(data, x=grey, note=MADE_GREY)
+
+
 def _images(images: np.ndarray, labels: Sequence[Any], source: str) -> ImportedData:
     """Classified images: pixels scaled to [0, 1], labels turned into class indices."""
     y, names = encode_classes(labels)
@@ -126,11 +138,15 @@ def _scaled(images: np.ndarray) -> np.ndarray:
 
 # ---- image folders ---------------------------------------------------------------------------
 def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
-                      grayscale: bool = True, progress: Callable[[float], None] | None = None
-                      ) -> ImportedData:
+                      grayscale: bool | None = None,
+                      progress: Callable[[float], None] | None = None) -> ImportedData:
     """Import a folder with one sub-folder of images per class (the folder's name is the
     class). Images are resized to `size` (width, height; default: the first image's size).
-    `progress` is told the share of the images read, every few dozen images."""
+    `progress` is told the share of the images read, every few dozen images.
+
+    By default colour images keep their three channels (RGB) and grey ones (red = green =
+    blue everywhere) have one; `grayscale` True makes every image grey, False keeps three
+    channels even for grey images."""
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError:
@@ -142,13 +158,12 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
     if total > MAX_IMAGES:
         raise DataImportError(f"{root.name}: more than {MAX_IMAGES:,} images; the playground "
                               "imports up to that many")
-    mode = "L" if grayscale else "RGB"
     pictures, labels = [], []
     for name, paths in files.items():
         for file in paths:
             try:
                 with Image.open(file) as image:
-                    image = image.convert(mode)
+                    image = image.convert("RGB")
                     size = size or image.size
                     if max(size) > MAX_SIDE:
                         raise DataImportError(
@@ -167,9 +182,10 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
             labels.append(name)
             if progress is not None and len(labels) % PROGRESS_IMAGES == 0:
                 progress(len(labels) / total)
-    x = np.stack(pictures)
-    x = x[:, None] if grayscale else x.transpose(0, 3, 1, 2)
-    return _images(x, labels, root.name)
+    x = np.stack(pictures).transpose(0, 3, 1, 2)
+    colour = bool((x != x[:, :1]).any())
+    data = _images(x if colour or grayscale is False else x[:, :1], labels, root.name)
+    return to_grey(data) if colour and grayscale else data
 
 
 def _class_files(root: Path) -> dict[str, list[Path]]:

@@ -40,7 +40,8 @@ class DataImportError(ValueError):
 @dataclass(frozen=True, eq=False)
 class ImportedData:
     """Samples read from a file: inputs `x` float32 `(N, *shape)`; targets `y` int64 `(N,)`
-    class indices (classification) or float32 `(N, k)` values (regression)."""
+    class indices (classification) or float32 `(N, k)` values (regression). `note` says
+    what the import changed, e.g. that colour images were made grey."""
 
     x: np.ndarray
     y: np.ndarray
@@ -49,6 +50,7 @@ class ImportedData:
     class_names: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = ()
     source: str = "data"
+    note: str = ""
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -109,7 +111,8 @@ class ImportedData:
         """E.g. '150 samples, 4 features, 3 classes', for the status bar."""
         shape = self.input_shape
         if self.kind == KIND_IMAGE:
-            inputs = f"{shape[1]}×{shape[2]} images" + (" (colour)" if shape[0] == 3 else "")
+            what = self.note or ("colour" if shape[0] == 3 else "")
+            inputs = f"{shape[1]}×{shape[2]} images" + (f" ({what})" if what else "")
         else:
             inputs = _plural(shape[0], "feature")
         targets = (_plural(self.output_dim, "target value") if self.task == TASK_REGRESSION
@@ -118,16 +121,17 @@ class ImportedData:
 
     def to_dict(self) -> dict[str, Any]:
         """What the arrays mean, as JSON (the arrays themselves are stored beside it)."""
-        return {"source": self.source, "task": self.task, "kind": self.kind,
+        data = {"source": self.source, "task": self.task, "kind": self.kind,
                 "class_names": list(self.class_names),
                 "feature_names": list(self.feature_names)}
+        return data | ({"note": self.note} if self.note else {})
 
     @classmethod
     def from_dict(cls, data: Any, x: np.ndarray, y: np.ndarray) -> ImportedData:
         """Rebuild from `to_dict` output and the stored arrays; raises DataImportError."""
         if not isinstance(data, dict):
             raise DataImportError("the imported data's description must be a JSON object")
-        allowed = {"source", "task", "kind", "class_names", "feature_names"}
+        allowed = {"source", "task", "kind", "class_names", "feature_names", "note"}
         unknown = sorted(set(data) - allowed, key=str)
         if unknown:
             raise DataImportError(f"unknown entries {unknown} in the imported data's description")
@@ -140,7 +144,7 @@ class ImportedData:
         return cls(x, y, task=data.get("task", ""), kind=data.get("kind", ""),
                    class_names=tuple(data.get("class_names", [])),
                    feature_names=tuple(data.get("feature_names", [])),
-                   source=str(data.get("source", "data")))
+                   source=str(data.get("source", "data")), note=str(data.get("note", "")))
 
 
 def _check_classes(source: str, y: np.ndarray, names: Sequence[str], task: str) -> None:

@@ -20,6 +20,7 @@ from playground.core.datasets.image_loaders import (
     is_idx_name,
     load_idx,
     load_image_folder,
+    to_grey,
 )
 from playground.core.datasets.imported import (
     MAX_FILE_BYTES,
@@ -52,6 +53,7 @@ __all__ = [
     "load_npz",
     "load_path",
     "read_table",
+    "to_grey",
 ]
 
 
@@ -80,11 +82,12 @@ def detect_format(path: str | Path) -> str:
 
 
 def load_path(path: str | Path, labels: str | Path | None = None,
-              progress: Callable[[float], None] | None = None, **csv_options: object
-              ) -> ImportedData:
+              progress: Callable[[float], None] | None = None, grey: bool = False,
+              **csv_options: object) -> ImportedData:
     """Import any supported file or folder; IDX images need `labels` unless the labels file
-    lies beside them under MNIST's naming. `csv_options` go to `load_csv`; `progress` is told
-    the share done (0…1) from time to time."""
+    lies beside them under MNIST's naming. `grey` makes colour images grey (image folders
+    keep colour otherwise). `csv_options` go to `load_csv`; `progress` is told the share
+    done (0…1) from time to time."""
     path = Path(path)
     if not path.exists():
         raise DataImportError(f"{path.name}: no such file or folder")
@@ -92,14 +95,16 @@ def load_path(path: str | Path, labels: str | Path | None = None,
     if kind == "csv":
         return load_csv(path, progress=progress, **csv_options)  # type: ignore[arg-type]
     if kind == "npz":
-        return load_npz(path, progress)
-    if kind == "folder":
-        return load_image_folder(path, progress=progress)
-    labels = labels or find_idx_labels(path)
-    if labels is None:
-        raise DataImportError(f"{path.name}: IDX images need their labels file too (e.g. "
-                              "train-labels-idx1-ubyte); give both files")
-    return load_idx(path, labels, progress)
+        data = load_npz(path, progress)
+    elif kind == "folder":
+        data = load_image_folder(path, progress=progress)
+    else:
+        labels = labels or find_idx_labels(path)
+        if labels is None:
+            raise DataImportError(f"{path.name}: IDX images need their labels file too (e.g. "
+                                  "train-labels-idx1-ubyte); give both files")
+        data = load_idx(path, labels, progress)
+    return to_grey(data) if grey else data
 
 
 def load_npz(path: str | Path, progress: Callable[[float], None] | None = None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QScrollArea,
     QTableWidget,
@@ -45,7 +46,9 @@ from playground.core.datasets.imports import (
     is_idx_name,
     load_path,
     read_table,
+    to_grey,
 )
+from playground.core.datasets.info import KIND_IMAGE
 from playground.core.errors import PlaygroundError
 from playground.gui.import_worker import ImportThread, Loader, Progress
 from playground.gui.theme import ERROR
@@ -352,6 +355,8 @@ class DataImporter(QObject):
         self._start(ImportThread(dialog.converter(), source, self), f"Converting {source}…")
 
     def _apply(self, data: ImportedData) -> None:
+        if data.kind == KIND_IMAGE and data.input_shape[0] == 3 and self.ask_grey(data):
+            data = to_grey(data)
         self.window.controller.stop_training()
         try:
             changes = self.window.document.import_data(data)
@@ -390,6 +395,18 @@ class DataImporter(QObject):
 
     def csv_dialog(self, table: CsvTable, numeric: list[int]) -> CsvImportDialog:
         return CsvImportDialog(table, self.window, numeric)
+
+    def ask_grey(self, data: ImportedData) -> bool:
+        """Whether to make colour images grey (one channel instead of three)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Colour images",
+                          f"{data.source} holds colour images. Keep their colour (three "
+                          "channels, red, green and blue), or make them grey (one channel: "
+                          "a smaller network, and colour no longer tells classes apart)?",
+                          parent=self.window)
+        box.addButton("Keep colour", QMessageBox.ButtonRole.AcceptRole)
+        grey = box.addButton("Make grey", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is grey
 
     def ask_labels(self, images: Path) -> Path | None:
         """The labels file that goes with IDX images (None: cancelled)."""
