@@ -80,9 +80,14 @@ class Project:
         self.imported = imported
         self.data = DataConfig(name=IMPORTED, n_samples=min(imported.n_samples, MAX_SAMPLES),
                                train_fraction=self.data.train_fraction, seed=self.data.seed)
-        changes = fit_to_data(self.network, self.dataset())
+        dataset = self.dataset()
+        changes = fit_to_data(self.network, dataset)
         if changes:
             self.weights = None
+        if dataset.scaling is not None:
+            what = "features and targets" if dataset.scaling.scales_targets else "features"
+            changes.append(f"Standardised the {what} with the training split's mean and std "
+                           "(the Standardise switch, or --no-standardize, keeps raw values)")
         if imported.n_samples > MAX_SAMPLES:
             changes.append(f"Using {MAX_SAMPLES:,} of the {imported.n_samples:,} samples")
         return changes

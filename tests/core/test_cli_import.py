@@ -61,7 +61,8 @@ def test_train_on_an_npz(tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (["--data", "{bad}"], 'error: bad.csv: row 3, column 2 ("b"): the value is missing'),
     (["--data", "{npz}", "--label", "y"], "error: --label, --features and --task apply to CSV"),
-    (["--task", "binary"], "error: --label, --features, --task and --labels need --data FILE"),
+    (["--task", "binary"],
+     "error: --label, --features, --task, --labels and --grey need --data FILE"),
     (["--data", "{missing}"], "error: nothing.csv: no such file or folder"),
 ])
 def test_bad_data_files_are_one_line_errors(tmp_path, capsys, args, message):

@@ -49,8 +49,11 @@ def _raw_r2(project: Project, trainer: Trainer) -> float:
 
 
 def test_the_statistics_come_from_the_training_split_alone(tmp_path):
-    project = _project(wine_like(tmp_path / "wine.csv"))
-    assert project.data.standardize  # the default for imported data
+    project = Project(sequential(("Input", {}), ("Dense", {"units": 8}), ("Output", {})))
+    changes = project.import_data(load_path(wine_like(tmp_path / "wine.csv")))
+    assert project.data.standardize  # the default for imported data, and it says so
+    assert any(c.startswith("Standardised the features with the training split's mean")
+               for c in changes)
     scaled = project.dataset()
     raw = replace(project, data=replace(project.data, standardize=False)).dataset()
     np.testing.assert_allclose(scaled.scaling.input_mean, raw.x_train.mean(axis=0), rtol=1e-5)
