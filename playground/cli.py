@@ -209,14 +209,19 @@ def _train(args: argparse.Namespace) -> int:
     project.metrics = metrics  # with the history: `export --format csv` writes it
     path = save_project(project, out / f"project{SUFFIX}")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    print(_summary(project.title, metrics, path))
+    scaling = trainer.dataset.scaling
+    print(_summary(project.title, metrics, path,
+                   scaling is not None and scaling.scales_targets))
     return 0
 
 
-def _summary(title: str, metrics: dict[str, Any], path: Path) -> str:
+def _summary(title: str, metrics: dict[str, Any], path: Path, standardised: bool) -> str:
+    """The run in a line or two; `standardised`: the losses are on standardised targets."""
     figures = [f"train loss {metrics['train_loss']:.4g}"]
     if metrics["test_loss"] is not None:
         figures.append(f"test loss {metrics['test_loss']:.4g}")
+    if standardised:
+        figures[-1] += " (of standardised targets)"
     if metrics["test_accuracy"] is not None:
         figures.append(f"test accuracy {metrics['test_accuracy']:.3f}")
     elif metrics["train_accuracy"] is not None:

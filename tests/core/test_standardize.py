@@ -135,3 +135,10 @@ def test_the_command_line_standardises_unless_told_not_to(tmp_path, capsys, flag
     project = load_project(tmp_path / "run" / "project.playground")
     assert project.data.standardize is expected
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["epochs"] == 2
+
+
+def test_the_command_line_says_when_losses_are_of_standardised_targets(tmp_path, capsys):
+    csv = diabetes_like(tmp_path / "diabetes.csv")
+    assert main(["train", "reg-plane", "--data", str(csv), "--epochs", "1",
+                 "--out", str(tmp_path / "run")]) == 0
+    assert "(of standardised targets)" in capsys.readouterr().out
