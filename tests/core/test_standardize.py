@@ -142,3 +142,16 @@ def test_the_command_line_says_when_losses_are_of_standardised_targets(tmp_path,
     assert main(["train", "reg-plane", "--data", str(csv), "--epochs", "1",
                  "--out", str(tmp_path / "run")]) == 0
     assert "(of standardised targets)" in capsys.readouterr().out
+
+
+def test_the_decision_plane_of_two_imported_features_is_drawn_in_raw_units(tmp_path):
+    csv = tmp_path / "two.csv"
+    rng = np.random.default_rng(1)
+    rows = [f"{rng.normal(500, 100):.2f},{rng.normal(0.5, 0.1):.4f},{i % 2}" for i in range(40)]
+    csv.write_text("area,ratio,label\n" + "\n".join(rows) + "\n")
+    project = _project(csv)
+    dataset = project.dataset()
+    assert dataset.kind == "plane" and dataset.extent[1] > 300  # the plot's axes stay raw
+    points, inputs = dataset.grid(5)
+    np.testing.assert_allclose(inputs, dataset.scaling.inputs(points), atol=1e-5)
+    assert np.abs(inputs).max() < 10  # what the network sees is standardised
