@@ -61,8 +61,9 @@ def dense_chain(model: PlaygroundNet) -> list[str]:
 
 
 def desired_output(head: Head, label: np.ndarray | int | float) -> np.ndarray:
-    """zⱼ for one sample, on the scale of the output (one-hot for classes)."""
-    target = head.targets(np.atleast_1d(np.asarray(label)))[0]
+    """zⱼ for one sample, on the scale of the output (one-hot for classes): a value per
+    output unit (a vector label gives each unit its own)."""
+    target = head.targets(np.asarray(label)[np.newaxis])[0]
     if head.loss == "cross_entropy":
         onehot = np.zeros(head.units)
         onehot[int(target)] = 1.0

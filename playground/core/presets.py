@@ -16,6 +16,7 @@ PRESET_DIR = resource_dir() / "presets"
 # networks, §7 recurrent networks and the LSTM.
 LECTURE_ORDER = (
     "reg-plane",
+    "logistic-regression",
     "perceptron-separable",
     "perceptron-xor",
     "gauss",

@@ -96,3 +96,66 @@ def test_a_network_with_other_layers_is_refused_with_a_reason():
                       ("Output", {}))
     with pytest.raises(SpecError, match="chain of Dense layers"):
         backprop_step(build_model(spec), Head.of(spec), np.zeros(2), 1, 0.1)
+
+
+MANY_OUTPUTS = [  # (task, loss, activation, units): every loss, with 1, 2 and 10 outputs
+    *[("regression", "squared_error", act, n) for act in ("linear", "tanh") for n in (1, 2, 10)],
+    ("binary", "squared_error", "sigmoid", 1),
+    ("binary", "binary_cross_entropy", "sigmoid", 1),  # binary outputs have one unit
+    *[("multiclass", loss, act, n) for n in (2, 10)
+      for loss, act in (("squared_error", "sigmoid"), ("cross_entropy", "softmax"))],
+]
+
+
+def _label_and_target(task: str, loss: str, activation: str, units: int):
+    """A label with a different desired value for every output unit, and its target tensor
+    built by hand: z per unit, as the loss compares it."""
+    if task == "regression":
+        label = np.linspace(-0.9, 1.7, units)
+        return label, torch.tensor(label[None])
+    if task == "binary":
+        return 1, torch.tensor([[1.0]], dtype=torch.float64)
+    label = units - 1
+    if loss == "cross_entropy":
+        return label, torch.tensor([label])
+    onehot = torch.zeros(1, units, dtype=torch.float64)
+    onehot[0, label] = 1.0
+    return label, onehot
+
+
+@pytest.mark.parametrize(("task", "loss", "activation", "units"), MANY_OUTPUTS)
+def test_every_output_unit_gets_its_own_target_error_and_delta(task, loss, activation, units):
+    model, head = network("tanh", task, loss, activation, units)
+    x, eta = np.array([0.8, -1.3, 0.4]), 0.1
+    label, target = _label_and_target(task, loss, activation, units)
+    step = backprop_step(model, head, x, label, eta)
+    field = model.output_field(torch.tensor(x[None]))
+    field.retain_grad()
+    act = model.nodes[model.output_id].act
+    per_sample = head.loss_per_sample(field, target, act).sum()
+    model.zero_grad()
+    per_sample.backward()
+    out = step.layers[-1]
+    assert step.target.shape == (units,)
+    if task == "regression":
+        np.testing.assert_allclose(step.target, label)
+    np.testing.assert_allclose(out.delta, -field.grad[0].numpy(), atol=1e-6)
+    if loss == "squared_error":  # e = z − y, unit by unit
+        np.testing.assert_allclose(step.error, target[0].numpy() - act(field)[0].detach().numpy(),
+                                   atol=1e-6)
+    assert step.loss == pytest.approx(per_sample.item(), abs=1e-6)
+    for layer in step.layers:
+        weight = model.nodes[layer.node].transform.weight.grad.numpy()
+        np.testing.assert_allclose(layer.weight_change, -eta * weight, atol=1e-6)
+
+
+def test_the_autoencoders_second_output_gets_its_own_error():
+    """autoencoder-line: the point (x, 2x) is its own target; both coordinates count."""
+    spec = sequential(("Input", {"shape": [2]}), ("Dense", {"units": 1, "activation": "linear"}),
+                      ("Output", {"task": "regression", "loss": "squared_error",
+                                  "activation": "linear", "units": 2}))
+    model, head = build_model(spec, seed=0).double(), Head.of(spec)
+    point = np.array([0.4, 0.8])
+    step = backprop_step(model, head, point, point, 0.1)
+    np.testing.assert_allclose(step.target, point)
+    np.testing.assert_allclose(step.error, point - step.layers[-1].output)

@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 import torch
 
+from playground.core.backprop import backprop_step
 from playground.core.datafit import check_fit
 from playground.core.datasets import make_dataset
 from playground.core.graph import analyse
+from playground.core.heads import Head
 from playground.core.model import build_model
 from playground.core.presets import LECTURE_ORDER, list_presets, load_preset, preset_names
 from playground.core.probes import GRID, unit_contributions
@@ -133,3 +135,31 @@ def test_sine_fit_units_add_up_to_the_fit():
     circle = load_preset("circle")
     with pytest.raises(ValueError, match="one Dense layer"):
         unit_contributions(build_model(circle.network), make_dataset(circle.data))
+
+
+def test_logistic_regression_is_one_sigmoid_unit_on_cross_entropy_after_the_linear_model():
+    names = preset_names()
+    assert names.index("reg-plane") < names.index("logistic-regression") \
+        < names.index("perceptron-separable")
+    project = load_preset("logistic-regression")
+    assert [layer.kind for layer in project.network.layers] == ["Input", "Output"]
+    out = project.network.layers[-1].params
+    assert (out["units"], out["activation"], out["loss"]) == (1, "sigmoid",
+                                                             "binary_cross_entropy")
+    run, last = train("logistic-regression")
+    assert last.record.test_accuracy >= 0.95
+    assert run.history[-1].train_loss < run.history[0].train_loss / 10
+
+
+def test_logistic_regressions_update_is_the_lectures_gradient():
+    """Δw = −η Σₙ (μₙ − yₙ) xₙ for one sample n (μ = σ(wᵀx + b))."""
+    project = load_preset("logistic-regression")
+    data = make_dataset(project.data)
+    model = build_model(project.network, project.training.seed).double()
+    x, y = data.x_train[0].astype(np.float64), int(data.y_train[0])
+    step = backprop_step(model, Head.of(project.network), x, y, 0.1)
+    w = model.nodes["output_1"].transform.weight.detach().numpy()[0]
+    b = float(model.nodes["output_1"].transform.bias.detach())
+    mu = 1 / (1 + np.exp(-(w @ x + b)))
+    np.testing.assert_allclose(step.layers[0].weight_change[0], -0.1 * (mu - y) * x)
+    np.testing.assert_allclose(step.layers[0].bias_change, [-0.1 * (mu - y)])

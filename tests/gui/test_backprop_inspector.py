@@ -98,3 +98,38 @@ def test_a_network_that_is_not_a_dense_chain_says_why(window, qtbot):
     assert "not available" in inspector.problem.text()
     assert "chain of Dense layers" in inspector.problem.text()
     assert not inspector.next_button.isEnabled()
+
+
+def test_every_output_unit_shows_its_own_target_and_error(window, qtbot):
+    """autoencoder-line has two outputs: each gets its own coordinate as target."""
+    window.set_document(Document.untitled(load_preset("autoencoder-line")))
+    inspector = window.backprop_inspector()
+    qtbot.addWidget(inspector)
+    step = core_step(window.document, 0)
+    x = window.document.dataset.x_train[0]
+    np.testing.assert_allclose(step.target, window.document.dataset.y_train[0])
+    assert step.error.shape == (2,) and step.target[1] != step.target[0]
+    inspector.next()  # the error at the outputs
+    texts = scene_texts(inspector)
+    for j in range(2):
+        assert f"z {number(step.target[j])}\ne {number(step.error[j])}" in texts
+        click_unit(inspector, len(step.layers) - 1, j)
+        assert f"e = z − y = {number(step.target[j])} − " \
+               f"{number(step.layers[-1].output[j])}" in inspector.formula_text.text()
+    assert inspector.sample_text.text().endswith(f"z = {number(x[0])}, {number(x[1])}")
+
+
+def test_logistic_regression_shows_the_lectures_gradient(window, qtbot):
+    window.set_document(Document.untitled(load_preset("logistic-regression")))
+    inspector = window.backprop_inspector()
+    qtbot.addWidget(inspector)
+    step = core_step(window.document, 0)
+    while inspector.next_button.isEnabled():
+        inspector.next()
+    out = step.layers[-1]
+    mu = step.target[0] - step.error[0]
+    text = inspector.formula_text.text()
+    assert f"∂𝓔/∂wⱼ = (μ − z) y = ({number(mu)} − {number(step.target[0])})" in text
+    assert f"= ({number((mu - step.target[0]) * out.inputs[0])}, " \
+           f"{number((mu - step.target[0]) * out.inputs[1])})" in text
+    assert "Σₙ (μₙ − yₙ) xₙ" in text

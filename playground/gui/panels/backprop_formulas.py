@@ -91,11 +91,29 @@ def formula(step: BackpropStep, loss: str, phase: Phase, layer: int, unit: int) 
         total = float(above.delta @ above.weights[:, j])
         return (f"δ = φ′(v)·Σₖ δₖwₖⱼ = {number(data.slope[j])} × ({_sum(pairs)}) = "
                 f"{number(data.slope[j])} × {number(total)} = {number(data.delta[j])}")
-    changes = ", ".join(number(v) for v in data.weight_change[j][:MAX_TERMS + 2])
-    more = ", …" if data.weight_change.shape[1] > MAX_TERMS + 2 else ""
     first = f"Δwⱼ₁ = η δ y₁ = {number(step.learning_rate)} × {number(data.delta[j])} × " \
             f"{number(data.inputs[0])} = {number(data.weight_change[j][0])}"
-    return (f"{first}\nΔwⱼ = ({changes}{more}),  Δb = η δ = {number(data.bias_change[j])}")
+    changes = (f"{first}\nΔwⱼ = ({_vector(data.weight_change[j])}),  Δb = η δ = "
+               f"{number(data.bias_change[j])}")
+    if output and loss in CROSS_ENTROPY:
+        return f"{_logistic_gradient(step, j)}\n{changes}"
+    return changes
+
+
+def _vector(values: np.ndarray) -> str:
+    more = ", …" if len(values) > MAX_TERMS + 2 else ""
+    return ", ".join(number(v) for v in values[:MAX_TERMS + 2]) + more
+
+
+def _logistic_gradient(step: BackpropStep, j: int) -> str:
+    """The lecture's logistic-regression gradient ∂L/∂w = Σₙ (μₙ − yₙ) xₙ, for this one sample
+    (the lecture's label y is the desired output z here, its xₙ the output unit's inputs)."""
+    data = step.layers[-1]
+    mu = step.target[j] - step.error[j]
+    gradient = (mu - step.target[j]) * data.inputs
+    return (f"∂𝓔/∂wⱼ = (μ − z) y = ({number(mu)} − {number(step.target[j])}) × "
+            f"({_vector(data.inputs)}) = ({_vector(gradient)})   (the lecture's Σₙ (μₙ − yₙ) xₙ"
+            f" for this sample; Δw = −η ∂𝓔/∂w)")
 
 
 def unit_label(step: BackpropStep, phase_kind: str, layer: int, unit: int) -> str:
@@ -103,7 +121,7 @@ def unit_label(step: BackpropStep, phase_kind: str, layer: int, unit: int) -> st
     data = step.layers[layer]
     lines = [f"v {number(data.field[unit])}", f"y {number(data.output[unit])}"]
     if phase_kind in ("error", "delta", "change") and layer == len(step.layers) - 1:
-        lines.append(f"e {number(step.error[unit])}")
+        lines += [f"z {number(step.target[unit])}", f"e {number(step.error[unit])}"]
     return "\n".join(lines)
 
 
