@@ -128,6 +128,40 @@ def test_early_stopping_restores_the_best_weights():
     assert run.evaluate()["test_loss"] == pytest.approx(best, rel=1e-6)
 
 
+def test_play_after_early_stopping_trains_on_instead_of_rolling_back_again():
+    data = DataConfig(name="circle", n_samples=60, noise=50, seed=3)
+    run = trainer(mlp(32, 32), data, epochs=400, early_stopping_patience=5,
+                  learning_rate=0.1)
+    assert run.train().stop_reason == "early_stopping"
+    restored, epoch = run.weights(), run.epoch
+    run.resume()  # the GUI's Play
+    while not run.train_step():
+        pass
+    assert not run.stopped and run.epoch == epoch + 1
+    assert any(not np.array_equal(run.weights()[k], restored[k]) for k in restored)
+
+
+def regularised_net():
+    """Dense → BatchNorm → Dropout: a forward pass in training mode draws a dropout mask
+    and moves BatchNorm's running statistics."""
+    return sequential(("Input", {"shape": [2]}), ("Dense", {"units": 8}), ("BatchNorm", {}),
+                      ("Dropout", {"rate": 0.3}), ("Output", {"activation": "tanh",
+                                                               "loss": "squared_error"}))
+
+
+def test_the_gradient_norm_check_leaves_the_run_as_it_would_be_without_it():
+    runs = []
+    for threshold in (0.0, 1e-12):  # one after the other: dropout draws from torch's generator
+        runs.append(trainer(regularised_net(), epochs=6, seed=2, grad_norm_threshold=threshold))
+        runs[-1].train()
+    assert [r.stop_reason for r in runs] == ["max_epochs", "max_epochs"]
+    without, with_check = (r.weights() for r in runs)
+    assert any("running_mean" in key for key in without)
+    for key in without:  # weights and BatchNorm's running statistics, bit for bit
+        np.testing.assert_array_equal(with_check[key], without[key], err_msg=key)
+    assert runs[1].model.training  # back in training mode after the check
+
+
 def test_loss_plateau_stops_when_the_loss_barely_changes():
     last = trainer(epochs=500, loss_change_threshold=1e-3).train()
     assert last.stop_reason == "loss_plateau"

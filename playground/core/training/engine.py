@@ -19,6 +19,7 @@ from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
 from playground.core.graph import require_valid
 from playground.core.heads import Head
+from playground.core.image_probes import evaluating
 from playground.core.model import PlaygroundNet, UnitLayer, build_model
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import LIVE_SETTINGS, TrainConfig
@@ -171,21 +172,20 @@ class TrainerBase:
         does not classify)."""
         if len(x) == 0:
             return None, None, None
-        self.model.eval()
         total = 0.0
         classes: list[Tensor] = []
         peak: dict[str, Tensor] = {}
-        for start in range(0, len(x), EVAL_CHUNK):
-            values = self.model.trace(x[start:start + EVAL_CHUNK])
-            field = values[self.model.output_id]
-            pred = self._output_act(field)
-            target = t[start:start + EVAL_CHUNK]
-            total += float(self.head.loss_per_sample(field, target, self._output_act).sum())
-            if self.head.classifies:
-                classes.append(self.head.classes(pred))
-            if count_dead:
-                self._track_peaks(values, peak)
-        self.model.train()
+        with evaluating(self.model):
+            for start in range(0, len(x), EVAL_CHUNK):
+                values = self.model.trace(x[start:start + EVAL_CHUNK])
+                field = values[self.model.output_id]
+                pred = self._output_act(field)
+                target = t[start:start + EVAL_CHUNK]
+                total += float(self.head.loss_per_sample(field, target, self._output_act).sum())
+                if self.head.classifies:
+                    classes.append(self.head.classes(pred))
+                if count_dead:
+                    self._track_peaks(values, peak)
         if count_dead:
             self._dead = {node: int((p <= 0).sum()) for node, p in peak.items()}
         if not classes:
@@ -427,6 +427,12 @@ class Trainer(TrainerBase):
         if self.epochs_left <= 0:
             self.stop("max_epochs", f"Trained for the full {c.epochs} epochs.")
 
+    def resume(self) -> None:
+        """Carry on after a stop; early stopping's patience counts afresh from here, so
+        Play after an early stop trains on rather than rolling back once more."""
+        super().resume()
+        self._best = None
+
     def _early_stopping(self, test_loss: float) -> None:
         if self._best is None or test_loss < self._best[0]:
             self._best = (test_loss, self.epoch, self._saver.take())
@@ -440,13 +446,22 @@ class Trainer(TrainerBase):
                                         f"{best_loss:.4g}).")
 
     def _full_gradient_norm(self) -> float:
-        """‖∇𝓔̄‖ over the whole training set (the lecture's gradient stopping criterion)."""
-        self.optimizer.zero_grad(set_to_none=False)
-        for start in range(0, self.n_train, EVAL_CHUNK):
-            field = self.model.output_field(self.x_train[start:start + EVAL_CHUNK])
-            loss = self.head.loss_per_sample(field, self.t_train[start:start + EVAL_CHUNK],
-                                             self._output_act).sum() / self.n_train
-            loss.backward()
-        grads = [p.grad for p in self.model.parameters() if p.grad is not None]
-        return math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
+        """‖∇𝓔̄‖ over the whole training set (the lecture's gradient stopping criterion).
+
+        A check only: it runs in evaluation mode (no dropout mask drawn from the random
+        generator, BatchNorm's running statistics untouched) and sums the gradient apart
+        from the parameters' own, so the run goes on exactly as without it.
+        """
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        total = [torch.zeros_like(p) for p in params]
+        with evaluating(self.model):
+            for start in range(0, self.n_train, EVAL_CHUNK):
+                field = self.model.output_field(self.x_train[start:start + EVAL_CHUNK])
+                loss = self.head.loss_per_sample(field, self.t_train[start:start + EVAL_CHUNK],
+                                                 self._output_act).sum() / self.n_train
+                grads = torch.autograd.grad(loss, params, allow_unused=True)
+                for sum_, grad in zip(total, grads, strict=True):
+                    if grad is not None:
+                        sum_ += grad
+        return math.sqrt(sum(float((g.double() ** 2).sum()) for g in total))
 
