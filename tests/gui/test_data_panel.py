@@ -217,6 +217,13 @@ def test_a_sequence_set_shows_curves_and_its_length_can_be_typed(panel, document
     assert panel.length_spin.value() == 8 and document.project.data.length == 8
 
 
+def test_a_bit_string_set_says_its_split_keeps_test_strings_out_of_training(panel, document):
+    choose(panel, "Parity of bits")
+    assert "no test string occurs in training" in panel.caption.text()
+    choose(panel, "Next sine value")
+    assert "string" not in panel.caption.text()
+
+
 def test_the_next_sine_value_is_drawn_after_each_window(panel, document):
     choose(panel, "Next sine value")
     x, y = panel.sequence_plot.targets.getData()

@@ -204,6 +204,7 @@ class Dataset:
     labels_train: np.ndarray | None = None
     labels_test: np.ndarray | None = None
     scaling: Scaling | None = None
+    split_note: str = ""  # how the split was made, where it is not a plain random one
 
     @property
     def kind(self) -> str:
@@ -285,10 +286,12 @@ def _padded(values: np.ndarray) -> tuple[float, float]:
 
 
 def build_dataset(config: DataConfig, info: DatasetInfo, samples: np.ndarray,
-                  raw: np.ndarray) -> Dataset:
+                  raw: np.ndarray, n_train: int | None = None, split_note: str = ""
+                  ) -> Dataset:
     """Inputs, targets and the train/test split of samples already in their final order.
 
     `raw` holds class indices or regression values (`(N,)` or `(N, k)`), as in `Recipe`.
+    The first `n_train` samples train (by default the config's share of them).
     """
     samples = samples.astype(np.float32)
     info = replace(info, input_shape=tuple(int(n) for n in samples.shape[1:]))
@@ -302,7 +305,8 @@ def build_dataset(config: DataConfig, info: DatasetInfo, samples: np.ndarray,
         targets = labels
     drawn = info.kind in (KIND_PLANE, KIND_LINE)
     points = samples if drawn else np.zeros((0, 2), np.float32)
-    n_train = max(1, round(len(samples) * config.train_fraction))
+    if n_train is None:
+        n_train = max(1, round(len(samples) * config.train_fraction))
     names = {KIND_PLANE: config.features, KIND_LINE: LINE_FEATURES}.get(info.kind, ())
     return Dataset(
         config=config,
@@ -316,7 +320,30 @@ def build_dataset(config: DataConfig, info: DatasetInfo, samples: np.ndarray,
         feature_names=names,
         labels_train=None if labels is None else labels[:n_train],
         labels_test=None if labels is None else labels[n_train:],
+        split_note=split_note,
     )
+
+
+def split_by_string(keys: np.ndarray, train_fraction: float, rng: np.random.Generator
+                    ) -> tuple[np.ndarray, int, str]:
+    """An order putting whole strings (equal `keys`) first in training, the rest in test.
+
+    Distinct strings are taken in a random order until the training part reaches its share
+    of the samples; returns the order (samples keep their order within each part), the
+    training size and a note saying so.
+    """
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    drawn = rng.permutation(len(counts))
+    before = np.cumsum(counts[drawn]) - counts[drawn]
+    wanted = max(1, round(len(keys) * train_fraction))
+    training = np.zeros(len(counts), dtype=bool)
+    training[drawn[before + counts[drawn] / 2 < wanted]] = True  # nearest to the share
+    training[drawn[0]] = True
+    in_train = training[inverse.ravel()]
+    order = np.concatenate([np.flatnonzero(in_train), np.flatnonzero(~in_train)])
+    note = (f"Split by string: {int(training.sum())} distinct strings train, "
+            f"{int((~training).sum())} others test; no test string occurs in training.")
+    return order, int(in_train.sum()), note
 
 
 def make_dataset(config: DataConfig, imported: ImportedData | None = None) -> Dataset:
@@ -328,11 +355,16 @@ def make_dataset(config: DataConfig, imported: ImportedData | None = None) -> Da
         return _from_import(config, imported)
     recipe = RECIPES[config.name]
     rng = np.random.default_rng(config.seed)
-    samples, raw = recipe.sample(rng, config.n_samples, config.noise / 100.0, config.length)
+    drawn = recipe.sample(rng, config.n_samples, config.noise / 100.0, config.length)
     if not recipe.ordered:
-        order = rng.permutation(len(samples))
-        samples, raw = samples[order], raw[order]
-    return build_dataset(config, DATASETS[config.name], samples, raw)
+        order = rng.permutation(len(drawn[0]))
+        drawn = tuple(part[order] for part in drawn)
+    samples, raw = drawn[0], drawn[1]
+    if not recipe.by_string:
+        return build_dataset(config, DATASETS[config.name], samples, raw)
+    order, n_train, note = split_by_string(drawn[2], config.train_fraction, rng)
+    return build_dataset(config, DATASETS[config.name], samples[order], raw[order], n_train,
+                         note)
 
 
 def _from_import(config: DataConfig, imported: ImportedData | None) -> Dataset:

@@ -20,6 +20,7 @@ KIND_TABLE = "table"  # feature columns with no picture (imported data)
 PLANE_RANGE = (-6.0, 6.0)  # plotting range of both axes for plane sets
 
 Samples = tuple[np.ndarray, np.ndarray]
+StringSamples = tuple[np.ndarray, np.ndarray, np.ndarray]  # ... and each sample's string key
 Generator = Callable[[np.random.Generator, int, float], Samples]
 SequenceGenerator = Callable[[np.random.Generator, int, float, int], Samples]
 
@@ -57,6 +58,9 @@ class Recipe:
     `(samples, targets)`: float64 samples `(N, *shape)` and float64 targets `(N,)` holding a
     class index or a value. `y_range` is None for 1-D functions, whose vertical range comes
     from the targets. `ordered` sets keep their sample order (they are never shuffled).
+    `by_string` generators return a third array, each sample's string of symbols as one
+    integer: the split keeps every distinct string on one side, so that the test accuracy
+    measures generalising to unseen strings rather than remembering seen ones.
     """
 
     generate: Generator | SequenceGenerator
@@ -64,8 +68,10 @@ class Recipe:
     y_range: tuple[float, float] | None = PLANE_RANGE
     ordered: bool = False
     uses_length: bool = False
+    by_string: bool = False
 
-    def sample(self, rng: np.random.Generator, n: int, noise: float, length: int) -> Samples:
+    def sample(self, rng: np.random.Generator, n: int, noise: float, length: int
+               ) -> Samples | StringSamples:
         """Run the generator with the settings it takes."""
         if self.uses_length:
             return self.generate(rng, n, noise, length)  # type: ignore[call-arg]

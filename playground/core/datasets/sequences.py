@@ -19,6 +19,7 @@ from playground.core.datasets.info import (
     DatasetInfo,
     Recipe,
     Samples,
+    StringSamples,
 )
 
 DEFAULT_LENGTH = 8
@@ -43,16 +44,22 @@ def _bits(rng: np.random.Generator, n: int, noise: float, length: int) -> tuple[
     return bits, (2.0 * bits - 1.0 + rng.normal(0.0, noise, bits.shape))[:, :, None]
 
 
-def parity(rng: np.random.Generator, n: int, noise: float, length: int) -> Samples:
+def _string_keys(bits: np.ndarray) -> np.ndarray:
+    """Each row of bits as one integer (the same for equal strings), to split by string."""
+    return np.unique(bits, axis=0, return_inverse=True)[1].ravel()
+
+
+def parity(rng: np.random.Generator, n: int, noise: float, length: int) -> StringSamples:
     """T random bits; the label is their parity (1 when the number of ones is odd)."""
     bits, inputs = _bits(rng, n, noise, length)
-    return inputs, (bits.sum(axis=1) % 2).astype(np.float64)
+    return inputs, (bits.sum(axis=1) % 2).astype(np.float64), _string_keys(bits)
 
 
-def remember_first(rng: np.random.Generator, n: int, noise: float, length: int) -> Samples:
+def remember_first(rng: np.random.Generator, n: int, noise: float, length: int
+                   ) -> StringSamples:
     """T random bits; the label is the first one."""
     bits, inputs = _bits(rng, n, noise, length)
-    return inputs, bits[:, 0].astype(np.float64)
+    return inputs, bits[:, 0].astype(np.float64), _string_keys(bits)
 
 
 def _sequence_info(name: str, title: str, task: str, classes: tuple[str, ...],
@@ -68,10 +75,10 @@ ENTRIES: tuple[tuple[DatasetInfo, Recipe], ...] = (
      Recipe(sine_next, uses_length=True)),
     (_sequence_info("parity", "Parity of bits", TASK_BINARY, ("even", "odd"),
                     "A string of bits: is the number of ones odd? Every bit matters."),
-     Recipe(parity, uses_length=True)),
+     Recipe(parity, uses_length=True, by_string=True)),
     (_sequence_info("remember-first", "Remember the first bit", TASK_BINARY,
                     ("first bit 0", "first bit 1"),
                     "A string of bits whose label is the first one: the length is the distance "
                     "the network must remember it over."),
-     Recipe(remember_first, uses_length=True)),
+     Recipe(remember_first, uses_length=True, by_string=True)),
 )

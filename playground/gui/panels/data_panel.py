@@ -480,7 +480,8 @@ class DataPanel(QWidget):
                                        colors, targets)
         self.preview.setCurrentWidget(self.sequence_plot)
         what = "the value that comes next (dot)" if targets is not None else "their labels"
-        self.caption.setText(f"The first {count} training sequences and {what}")
+        note = f"\n{dataset.split_note}" if dataset.split_note else ""
+        self.caption.setText(f"The first {count} training sequences and {what}{note}")
 
 
 def _scaling_note(dataset: Dataset) -> str:
