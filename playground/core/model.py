@@ -54,6 +54,7 @@ class Recurrent(nn.Module):
     """RNN, LSTM or GRU unrolled over time with a chosen φ (gates always use sigmoid)."""
 
     GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
+    MEMORY = {"RNN": "h", "LSTM": "c", "GRU": "h"}  # the state that carries the memory
 
     def __init__(self, kind: str, features: int, params: dict[str, Any]):
         super().__init__()
@@ -64,6 +65,9 @@ class Recurrent(nn.Module):
         size = self.GATES[kind] * self.units
         self.input_map = nn.Linear(features, size)
         self.hidden_map = nn.Linear(self.units, size, bias=False)
+        # Passes on the memory state of each step (cₜ for an LSTM, hₜ otherwise) unchanged:
+        # a place for probes to hook in (it holds no weights).
+        self.memory = nn.Identity()
 
     def forward(self, x: Tensor) -> Tensor:
         states = self.unroll(x)["h"]
@@ -83,17 +87,17 @@ class Recurrent(nn.Module):
 
     def _cell(self, drive: Tensor, h: Tensor, c: Tensor) -> tuple[Tensor, Tensor, dict]:
         if self.kind == "RNN":
-            return self.act(drive + self.hidden_map(h)), c, {}
+            return self.memory(self.act(drive + self.hidden_map(h))), c, {}
         if self.kind == "LSTM":
             i, f, g, o = (drive + self.hidden_map(h)).chunk(4, dim=-1)
             i, f, o = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o)
-            c = f * c + i * self.act(g)
+            c = self.memory(f * c + i * self.act(g))
             return o * self.act(c), c, {"input_gate": i, "forget_gate": f, "output_gate": o}
         xr, xz, xn = drive.chunk(3, dim=-1)
         hr, hz, hn = self.hidden_map(h).chunk(3, dim=-1)
         r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
         n = self.act(xn + r * hn)
-        return (1 - z) * n + z * h, c, {"reset_gate": r, "update_gate": z}
+        return self.memory((1 - z) * n + z * h), c, {"reset_gate": r, "update_gate": z}
 
 
 class Merge(nn.Module):

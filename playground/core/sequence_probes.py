@@ -1,9 +1,10 @@
 """Looking inside a recurrent network: its memory over time and the gradient reaching it.
 
 For the chosen sample: every recurrent node's hidden states hₜ and gates, and the size of
-the error signal ‖∂𝓔/∂hₜ‖ that backpropagation through time carries back to each step
-(the lecture's vanishing gradient, step by step). Over a capped part of the test set: the
-prediction against the target.
+the error signal that backpropagation through time carries back to each step along the path
+that carries the memory: ‖∂𝓔/∂hₜ‖ for an RNN or GRU, ‖∂𝓔/∂cₜ‖ (the cell state) for an LSTM
+(the lecture's vanishing gradient, step by step, and how the LSTM avoids it). Over a capped
+part of the test set: the prediction against the target.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class SequenceProbe:
     """What the sequence views draw (numpy only).
 
     `hidden[node]` is (T, units); `gates[node][name]` too (LSTM: input/forget/output gate,
-    GRU: reset/update gate); `step_gradients[node][t]` is ‖∂𝓔/∂hₜ‖ for t = 1..T.
+    GRU: reset/update gate); `step_gradients[node][t]` is ‖∂𝓔/∂mₜ‖ for t = 1..T, where
+    `memory[node]` names the state m: "c" (an LSTM's cell state) or "h" (RNN, GRU).
     `predictions` and `targets` (n,) over the first test samples: the value for regression,
     φ(v) of the single unit for binary tasks, the class index otherwise.
     """
@@ -40,6 +42,7 @@ class SequenceProbe:
     hidden: dict[str, np.ndarray] = field(default_factory=dict)
     gates: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     step_gradients: dict[str, np.ndarray] = field(default_factory=dict)
+    memory: dict[str, str] = field(default_factory=dict)
     predictions: np.ndarray | None = None
     targets: np.ndarray | None = None
     task: str = "regression"
@@ -64,19 +67,19 @@ def states(model: PlaygroundNet, x: Tensor) -> dict[str, dict[str, np.ndarray]]:
 
 def step_gradients(model: PlaygroundNet, head: Head, x: Tensor, target: Tensor
                    ) -> dict[str, np.ndarray]:
-    """‖∂𝓔/∂hₜ‖ for t = 1..T at every recurrent node, for one sample (x and target batch 1).
+    """‖∂𝓔/∂mₜ‖ for t = 1..T at every recurrent node, for one sample (x and target batch 1).
 
-    hₜ for t < T is what the node feeds its recurrent map U at step t + 1; h_T is the last
-    row of its output. Each captured tensor keeps its gradient, which sums every path from
-    hₜ to the error: through later steps and through the outputs.
+    mₜ is the state the node carries from step t to step t + 1 (`memory_state`): the cell
+    state cₜ of an LSTM, the hidden state hₜ of an RNN or GRU. Each captured tensor keeps its
+    gradient, which sums every path from mₜ to the error: through later steps and through
+    the outputs.
     """
     captured: dict[str, list[Tensor]] = {}
     handles = []
     for node in recurrent_nodes(model):
-        module = model.nodes[node]
         captured[node] = []
-        handles.append(module.hidden_map.register_forward_pre_hook(_keeper(captured[node])))
-        handles.append(module.register_forward_hook(_output_keeper(captured[node])))
+        handles.append(model.nodes[node].memory.register_forward_hook(
+            _output_keeper(captured[node])))
     try:
         with evaluating(model), torch.enable_grad():
             field_v = model.output_field(x)
@@ -87,27 +90,17 @@ def step_gradients(model: PlaygroundNet, head: Head, x: Tensor, target: Tensor
         for handle in handles:
             handle.remove()
     by_tensor = dict(zip(map(id, kept), grads, strict=True))
-    norms = {}
-    for node, tensors in captured.items():
-        *steps, out = tensors
-        out_grad = by_tensor[id(out)]
-        if out_grad is not None and out_grad.dim() == 3:  # returns sequences: h_T is the last
-            out_grad = out_grad[:, -1]
-        per_step = [_norm(by_tensor[id(t)]) for t in steps] + [_norm(out_grad)]
-        norms[node] = np.array(per_step, dtype=np.float32)
-    return norms
+    return {node: np.array([_norm(by_tensor[id(t)]) for t in tensors], dtype=np.float32)
+            for node, tensors in captured.items()}
+
+
+def memory_state(model: PlaygroundNet, node: str) -> str:
+    """The state whose gradient `step_gradients` measures: "c" (LSTM) or "h"."""
+    return Recurrent.MEMORY[model.nodes[node].kind]
 
 
 def _norm(grad: Tensor | None) -> float:
     return 0.0 if grad is None else float(grad.norm())
-
-
-def _keeper(store: list[Tensor]):
-    """A pre-hook keeping h_{t−1} each time U h_{t−1} is computed (h₀ = 0 is no variable)."""
-    def hook(_module, inputs):
-        if inputs[0].requires_grad:
-            store.append(inputs[0])
-    return hook
 
 
 def _output_keeper(store: list[Tensor]):
@@ -147,4 +140,5 @@ def sequence_probe(trainer: TrainerBase, sample: int | np.ndarray) -> SequencePr
         {node: {k: v for k, v in r.items() if k != "h"} for node, r in record.items()
          if len(r) > 1},
         step_gradients(model, trainer.head, x[index:index + 1], targets[index:index + 1]),
+        {node: memory_state(model, node) for node in record},
         predicted, wanted, trainer.head.task)

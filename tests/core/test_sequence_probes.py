@@ -49,28 +49,37 @@ def test_lstm_records_its_three_gates_between_0_and_1():
 
 
 def _autograd_per_step(model, kind: str, x, target, return_sequences: bool) -> np.ndarray:
-    """‖∂𝓔/∂hₜ‖ by hand: unroll with retain_grad on every hₜ."""
+    """‖∂𝓔/∂mₜ‖ by hand: unroll with retain_grad on every memory state mₜ (the cell state
+    cₜ of an LSTM, hₜ otherwise)."""
     cell = model.nodes[f"{kind.lower()}_1"]
     drive = cell.input_map(x)
-    h, c, hs = torch.zeros(1, 3), torch.zeros(1, 3), []
+    h, c, hs, memory = torch.zeros(1, 3), torch.zeros(1, 3), [], []
     for t in range(x.shape[1]):
         pre = drive[:, t] + cell.hidden_map(h)
         if kind == "RNN":
             h = torch.tanh(pre)
+        elif kind == "GRU":
+            xr, xz, xn = drive[:, t].chunk(3, dim=-1)
+            hr, hz, hn = cell.hidden_map(h).chunk(3, dim=-1)
+            r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
+            h = (1 - z) * torch.tanh(xn + r * hn) + z * h
         else:
             i, f, g, o = pre.chunk(4, dim=-1)
             c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
             h = torch.sigmoid(o) * torch.tanh(c)
-        h.retain_grad()
+        kept = c if kind == "LSTM" else h
+        kept.retain_grad()
         hs.append(h)
+        memory.append(kept)
     out = torch.stack(hs, dim=1).flatten(1) if return_sequences else h
     prediction = model.nodes["output_1"](out)
     (0.5 * ((prediction - target) ** 2).sum()).backward()
-    return np.array([float(s.grad.norm()) for s in hs])
+    return np.array([float(s.grad.norm()) for s in memory])
 
 
 @pytest.mark.parametrize(("kind", "return_sequences"),
-                         [("RNN", False), ("LSTM", False), ("RNN", True)])
+                         [("RNN", False), ("LSTM", False), ("RNN", True), ("LSTM", True),
+                          ("GRU", False)])
 def test_gradient_per_step_equals_autograd(kind, return_sequences):
     spec = recurrent(kind, return_sequences)
     model = build_model(spec, seed=4)

@@ -9,10 +9,12 @@ from PySide6.QtTest import QTest
 
 from playground.core.datasets import DataConfig
 from playground.core.project import Project
+from playground.core.sequence_probes import SequenceProbe
 from playground.core.spec import sequential
 from playground.core.training.config import TrainConfig
 from playground.gui.document import Document
 from playground.gui.main_window import MainWindow
+from playground.gui.plots.sequence_view import SequenceView
 
 CLASSES = {"units": 10, "activation": "softmax", "task": "multiclass", "loss": "cross_entropy"}
 DEEP_DOCKS = ("Feature maps", "Mistakes", "Drawing pad", "Latent space", "Sequence")
@@ -154,6 +156,21 @@ def test_sequence_view_shows_states_gates_and_gradients(window, qtbot):
     xs, ys = view.gradient_lines["lstm_1"].getData()
     np.testing.assert_allclose(10 ** ys, probe.step_gradients["lstm_1"], rtol=1e-5)  # log axis
     np.testing.assert_array_equal(xs, np.arange(1, 9))
+    # The LSTM's memory is its cell state: the chart says that is what it shows.
+    assert view.gradient.titleLabel.text.startswith("‖∂𝓔/∂cₜ‖: the error signal reaching the "
+                                                    "LSTM's cell state cₜ")
+    assert view.gradient.getAxis("left").labelText == "‖∂𝓔/∂cₜ‖"
+
+
+def test_the_gradient_chart_of_a_plain_rnn_is_taken_at_its_hidden_state(qtbot):
+    view = SequenceView()
+    qtbot.addWidget(view)
+    steps = np.ones((5, 3), np.float32)
+    view.show_probe(SequenceProbe(0, np.zeros((5, 1), np.float32), {"rnn_1": steps}, {},
+                                  {"rnn_1": np.linspace(0.1, 1, 5, dtype=np.float32)},
+                                  {"rnn_1": "h"}))
+    assert view.gradient.titleLabel.text.startswith("‖∂𝓔/∂hₜ‖: the error signal reaching the "
+                                                    "hidden state hₜ")
 
 
 @pytest.mark.parametrize("kind", ["Conv2d", "MaxPool2d"])

@@ -1,9 +1,10 @@
 """A recurrent network over time: hidden states, gates, and the gradient reaching each step.
 
 For the chosen test sample: the hidden state hₜ as a heatmap (time across, units down), each
-LSTM/GRU gate the same way, and ‖∂𝓔/∂hₜ‖ per step on a log scale — with a plain RNN it
-shrinks towards the first steps (the vanishing gradient), with an LSTM much less. Below:
-prediction against target over the first test samples.
+LSTM/GRU gate the same way, and per step on a log scale the error signal reaching the state
+that carries the memory — ‖∂𝓔/∂hₜ‖ for an RNN or GRU, ‖∂𝓔/∂cₜ‖ for an LSTM's cell state: with
+a plain RNN it shrinks towards the first steps (the vanishing gradient), with an LSTM much
+less. Below: prediction against target over the first test samples.
 """
 
 from __future__ import annotations
@@ -79,8 +80,7 @@ class SequenceView(QWidget):
             if k:  # the gates share the first one's unit axis: room for all three side by side
                 gate.hideAxis("left")
         self.gradient = self.charts.addPlot(row=2, col=0, colspan=MAX_GATES)
-        self.gradient.setTitle("‖∂𝓔/∂hₜ‖: the error signal reaching step t (log scale)",
-                               size=TITLE_SIZE, color=text)
+        self._gradient_memory: tuple[str, ...] = ()
         still_plot(self.gradient, text)
         self.gradient.setLogMode(y=True)
         self.gradient.setLabel("bottom", "t")
@@ -169,16 +169,24 @@ class SequenceView(QWidget):
         self.note.setVisible(bool(self.note.text()))
 
     def _show_gradients(self, probe: SequenceProbe) -> None:
-        if set(self.gradient_lines) != set(probe.step_gradients):
+        memory = tuple(probe.memory.get(node, "h") for node in probe.step_gradients)
+        if set(self.gradient_lines) != set(probe.step_gradients) \
+                or memory != self._gradient_memory:
             for line in self.gradient_lines.values():
                 self.gradient.removeItem(line)
             self.gradient.legend.clear()
             count = len(probe.step_gradients)
             self.gradient_lines = {
                 node: self.gradient.plot(pen=pg.mkPen(layer_color(k, count), width=2),
-                                         symbol="o", symbolSize=5, name=node)
-                for k, node in enumerate(probe.step_gradients)}
+                                         symbol="o", symbolSize=5,
+                                         name=f"{node}: {STATE_NAMES[state][0]}")
+                for k, (node, state) in enumerate(zip(probe.step_gradients, memory,
+                                                      strict=True))}
             self.gradient.legend.setVisible(count > 1)
+            self._gradient_memory = memory
+            title, axis = gradient_title(set(memory))
+            self.gradient.setTitle(title, size=TITLE_SIZE, color=self.hidden.text)
+            self.gradient.setLabel("left", axis)
         for node, norms in probe.step_gradients.items():
             steps = np.arange(1, len(norms) + 1)
             positive = norms > 0  # a zero cannot be drawn on a log scale
@@ -186,6 +194,22 @@ class SequenceView(QWidget):
         drawn = np.concatenate([n[n > 0] for n in probe.step_gradients.values()] or [[]])
         if drawn.size:
             self.gradient.getAxis("left").setTicks([log_ticks(drawn.min(), drawn.max())])
+
+
+STATE_NAMES = {  # the memory state: its gradient's symbol, and what it is
+    "h": ("‖∂𝓔/∂hₜ‖", "the hidden state hₜ"),
+    "c": ("‖∂𝓔/∂cₜ‖", "the LSTM's cell state cₜ"),
+}
+
+
+def gradient_title(states: set[str]) -> tuple[str, str]:
+    """The gradient chart's title and axis label for the memory states it shows."""
+    if len(states) == 1:
+        symbol, what = STATE_NAMES[next(iter(states))]
+        return (f"{symbol}: the error signal reaching {what}, which carries the memory, at "
+                f"step t (log scale)", symbol)
+    return ("The error signal reaching the state that carries the memory at step t: "
+            "‖∂𝓔/∂cₜ‖ for an LSTM, ‖∂𝓔/∂hₜ‖ otherwise (log scale)", "‖∂𝓔/∂state‖")
 
 
 def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
