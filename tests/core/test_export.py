@@ -236,7 +236,7 @@ def test_script_trains_like_the_playground_for_full_batches(tmp_path):
     losses = module.train(epochs=3, log=lambda _: None)
     trainer = Trainer(project.network, make_dataset(project.data), project.training)
     trainer.train()
-    assert np.allclose(losses, [r.train_loss for r in trainer.history], rtol=1e-4)
+    assert np.allclose(losses, [r.batch_loss for r in trainer.history], rtol=1e-4)
 
 
 def test_script_embeds_user_text_only_as_literals(tmp_path):

@@ -35,7 +35,7 @@ def test_same_seed_gives_the_same_run_bit_for_bit():
         run.train()
     first, second = (r.weights() for r in runs)
     assert all(np.array_equal(first[k], second[k]) for k in first)
-    assert [r.train_loss for r in runs[0].history] == [r.train_loss for r in runs[1].history]
+    assert [r.batch_loss for r in runs[0].history] == [r.batch_loss for r in runs[1].history]
 
 
 def test_another_seed_gives_another_run():
@@ -314,6 +314,39 @@ def test_the_first_and_last_epochs_of_a_run_always_have_test_points(monkeypatch)
     run.train()
     tested = [r.epoch for r in run.history if r.test_loss is not None]
     assert tested == [1, 6]
+
+
+def test_train_and_test_curves_are_evaluated_at_the_same_weights(monkeypatch):
+    """Each evaluated epoch's train and test figures are the exact ones at its end weights;
+    the running mean of the batch losses is kept apart, as `batch_loss`."""
+    from playground.core.training import engine
+
+    monkeypatch.setattr(engine, "EVAL_GAP", 0.0)  # a point every epoch
+    run = trainer(mlp(8, 4), DataConfig(name="circle", n_samples=200), epochs=3,
+                  learning_rate=0.3)
+    for epoch in range(1, 4):
+        while not run.train_step():
+            pass
+        record, exact = run.history[-1], run.evaluate()
+        assert record.epoch == epoch and record.subsample is None  # small data: every sample
+        for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+            assert getattr(record, name) == pytest.approx(exact[name], rel=1e-6), name
+    first = run.history[0]
+    assert first.batch_loss > first.train_loss  # the mean over the epoch lags behind
+
+
+def test_big_data_curves_evaluate_a_fixed_seeded_subsample_of_each_split(monkeypatch):
+    from playground.core.training import engine
+
+    monkeypatch.setattr(engine, "CURVE_SAMPLES", 50)
+    runs = [trainer(data=DataConfig(n_samples=400), epochs=2, seed=5) for _ in range(2)]
+    for run in runs:
+        run.train()
+    first, again = (run.history[-1] for run in runs)
+    assert first.subsample == 50 and first.train_loss == again.train_loss
+    x, t = runs[0]._curve_splits[0]
+    assert len(x) == 50 and first.train_loss == pytest.approx(
+        runs[0]._evaluate_split(x, t, False)[0])
 
 
 def test_live_snapshots_refresh_within_the_evaluation_budget_but_at_least_once_a_second(

@@ -205,9 +205,11 @@ def test_no_output_hides_the_image_and_says_why(boundary, circle):
 
 
 # ---- loss and accuracy curves --------------------------------------------------------------
-def record(epoch, train_loss, test_loss=None, test_accuracy=None, train_accuracy=None):
+def record(epoch, train_loss, test_loss=None, test_accuracy=None, train_accuracy=None,
+           batch_loss=None, subsample=None):
     return EpochRecord(epoch=epoch, step=epoch * 10, train_loss=train_loss, test_loss=test_loss,
-                       train_accuracy=train_accuracy, test_accuracy=test_accuracy, seconds=0.0)
+                       train_accuracy=train_accuracy, test_accuracy=test_accuracy, seconds=0.0,
+                       batch_loss=batch_loss, subsample=subsample)
 
 
 @pytest.fixture
@@ -261,19 +263,45 @@ def test_each_new_epoch_costs_one_paint_of_the_loss_plot_not_two(curves):
 def test_a_real_run_is_plotted_record_by_record(curves, circle):
     _, frame = circle
     curves.show_history(frame.history, frame.snapshot.record)
+    measured = [r for r in frame.history if r.train_loss is not None]
     x, y = curves.train_loss_curve.getData()
-    np.testing.assert_array_equal(x, [r.epoch for r in frame.history])
-    np.testing.assert_allclose(y, [r.train_loss for r in frame.history])
-    now = frame.snapshot.record
-    np.testing.assert_allclose(curves.train_accuracy_point.getData(),
-                               [[now.epoch], [now.train_accuracy]])
+    np.testing.assert_array_equal(x, [r.epoch for r in measured])
+    np.testing.assert_allclose(y, [r.train_loss for r in measured])
+    np.testing.assert_allclose(curves.train_accuracy_curve.getData(),
+                               [[r.epoch for r in measured], [r.train_accuracy for r in measured]])
 
 
-def test_now_sets_the_train_accuracy_point_and_the_summary(curves):
+def test_train_and_test_accuracy_are_both_curves_and_the_batch_mean_is_optional(curves):
+    history = (record(1, 0.9, 0.95, 0.5, 0.55, batch_loss=1.2),
+               record(2, None, None, None, None, batch_loss=0.8),
+               record(3, 0.2, 0.3, 0.9, 0.95, batch_loss=0.4))
+    curves.show_history(history)
+    for curve, values in ((curves.train_accuracy_curve, [0.55, 0.95]),
+                          (curves.test_accuracy_curve, [0.5, 0.9]),
+                          (curves.train_loss_curve, [0.9, 0.2])):
+        assert list(curve.getData()[0]) == [1, 3] and list(curve.getData()[1]) == values
+    assert "at each epoch's end" in curves.caption.text()
+    assert not curves.batch_loss_curve.isVisible() and "batch" not in curves.caption.text()
+    curves.batch_box.click()
+    assert curves.batch_loss_curve.isVisible()
+    assert list(curves.batch_loss_curve.getData()[1]) == [1.2, 0.8, 0.4]
+    assert "batch mean (during the epoch)" in curves.caption.text()
+    curves.hover_at(2)
+    assert curves.hover_text.toPlainText() == (
+        "epoch 2\ntrain loss 0.9 (epoch 1)\ntest loss 0.95 (epoch 1)\n"
+        "train acc 0.55 (epoch 1)\ntest acc 0.5 (epoch 1)\nbatch mean 0.8")
+
+
+def test_a_subsampled_evaluation_says_so_in_the_legend(curves):
+    curves.show_history((record(1, 0.5, 0.6, subsample=2000),))
+    assert "on 2,000 random samples of each split" in curves.caption.text()
+    curves.clear()
+    assert "random samples" not in curves.caption.text()
+
+
+def test_now_sets_the_summary(curves):
     now = record(3, 0.25, 0.31, 0.88, train_accuracy=0.93)
     curves.show_history(HISTORY, now)
-    x, y = curves.train_accuracy_point.getData()
-    assert list(x) == [3] and list(y) == [0.93]
     text = curves.summary.text().replace("\N{NO-BREAK SPACE}", " ")
     assert text == "epoch 3 · train loss 0.25 · test loss 0.31 · train acc 0.93 · test acc 0.88"
 
@@ -367,8 +395,7 @@ def test_clear_empties_everything(curves):
     curves.show_history(HISTORY, record(3, 0.2, train_accuracy=0.9))
     curves.hover_at(1)
     curves.clear()
-    for item in (curves.train_loss_curve, curves.test_loss_curve, curves.test_accuracy_curve,
-                 curves.train_accuracy_point):
+    for item in curves.curves.values():
         assert len(xs(item)) == 0
     assert curves.summary.text() == "" and not curves.hover_text.isVisible()
     curves.show_history(HISTORY[:1])

@@ -9,7 +9,7 @@ from playground.gui.worker import FINISHED, PAUSED
 
 
 def first_epoch(window, qtbot) -> float:
-    """Reset, train one epoch, and return its average training error."""
+    """Reset, train one epoch, and return its training loss at the epoch's end."""
     window.reset_action.trigger()
     window.controller.step("epoch")
     qtbot.waitUntil(lambda: window.controller.state == PAUSED

@@ -28,10 +28,13 @@ from playground.core.training.snapshots import EpochRecord, Snapshot
 
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
 EXPLOSION_FACTOR = 100.0  # an epoch's loss this many times the initial one counts as diverged
-# Evaluating while training runs (the test split at an epoch's end for the curves, both
-# splits for a live frame's figures) may take at most this share of the training time...
-EVAL_SHARE = 0.02
-EVAL_GAP = 0.25  # ...but the test split is evaluated at least this many training seconds apart
+# The curves evaluate both splits at an epoch's end on at most this many samples of each
+# (a fixed choice drawn from the seed), so that a big data set costs no more than a small one.
+CURVE_SAMPLES = 2000
+# Evaluating while training runs (both splits at an epoch's end for the curves, both for a
+# live frame's figures) may take at most this share of the training time...
+EVAL_SHARE = 0.05
+EVAL_GAP = 0.25  # ...but the curves get a point at least this many training seconds apart
 METRICS_MAX_AGE = 1.0  # ...and a live frame's figures are never older than this
 
 
@@ -76,6 +79,11 @@ class TrainerBase:
         self.model.to(self.device)
         self.x_train, self.t_train = self._tensors(dataset.x_train, dataset.y_train)
         self.x_test, self.t_test = self._tensors(dataset.x_test, dataset.y_test)
+        choice = torch.Generator().manual_seed(config.seed)
+        self._curve_splits = (self._curve_split(self.x_train, self.t_train, choice),
+                              self._curve_split(self.x_test, self.t_test, choice))
+        bigger = max(len(self.x_train), len(self.x_test)) > CURVE_SAMPLES
+        self.curve_subsample = CURVE_SAMPLES if bigger else None  # None: every sample
         self.epoch = 0
         self.step = 0
         self.seconds = 0.0
@@ -98,6 +106,15 @@ class TrainerBase:
         targets = self.head.targets(labels)
         return (torch.as_tensor(x, device=self.device),
                 torch.as_tensor(targets, device=self.device))
+
+    def _curve_split(self, x: Tensor, t: Tensor, choice: torch.Generator
+                     ) -> tuple[Tensor, Tensor]:
+        """The split, or a fixed random CURVE_SAMPLES of it, that the curves evaluate."""
+        if len(x) <= CURVE_SAMPLES:
+            return x, t
+        index = torch.randperm(len(x), generator=choice)[:CURVE_SAMPLES].sort().values
+        index = index.to(self.device)
+        return x[index], t[index]
 
     @property
     def stopped(self) -> bool:
@@ -220,26 +237,27 @@ class TrainerBase:
                                             for p in params if p.grad is not None))
         return norms
 
-    def _close_epoch(self, train_loss: float | None = None, mistakes: int | None = None,
+    def _close_epoch(self, batch_loss: float | None = None, mistakes: int | None = None,
                      force_test: bool = False) -> EpochRecord:
-        """Append the epoch's record: its average training error and the test metrics.
+        """Append the epoch's record: train and test metrics at the same weights, evaluated
+        the same way (on the curves' subsample), and the running mean of the batch losses.
 
-        The test split is evaluated in the first and the last epoch of a run, while that
-        costs at most EVAL_SHARE of the training time, at least every EVAL_GAP seconds of
-        training, and always with `force_test`; other epochs record no test metrics.
+        Both splits are evaluated in the first and the last epoch of a run, while that costs
+        at most EVAL_SHARE of the training time, at least every EVAL_GAP seconds of training,
+        and always with `force_test`; other epochs record only the batch losses' mean.
         """
-        if train_loss is None:
-            train_loss = self._evaluate_split(self.x_train, self.t_train, False)[0]
-        test_loss = test_acc = None
+        train_loss = test_loss = train_acc = test_acc = None
         due = self.seconds - self._last_test_eval >= EVAL_GAP
         ends = self.epoch == self.first_epoch + 1 or self.epochs_left <= 0
         if force_test or due or ends or self._affordable():
             self._last_test_eval = self.seconds
             started = time.perf_counter()
-            test_loss, test_acc, _ = self._evaluate_split(self.x_test, self.t_test, False)
+            (x_train, t_train), (x_test, t_test) = self._curve_splits
+            train_loss, train_acc, _ = self._evaluate_split(x_train, t_train, False)
+            test_loss, test_acc, _ = self._evaluate_split(x_test, t_test, False)
             self._eval_seconds += time.perf_counter() - started
-        record = EpochRecord(self.epoch, self.step, train_loss, test_loss, None, test_acc,
-                             self.seconds, mistakes)
+        record = EpochRecord(self.epoch, self.step, train_loss, test_loss, train_acc, test_acc,
+                             self.seconds, mistakes, batch_loss, self.curve_subsample)
         self.history.append(record)
         return record
 
@@ -388,7 +406,8 @@ class Trainer(TrainerBase):
             return
         self._checkpoint = state
         previous = self.history[-1] if self.history else None
-        record = self._close_epoch(mean_loss, force_test=bool(self.config.early_stopping_patience))
+        record = self._close_epoch(mean_loss,
+                                   force_test=bool(self.config.early_stopping_patience))
         self._check_stopping(record, previous)
 
     def _diverge(self, what: str) -> None:
@@ -418,8 +437,8 @@ class Trainer(TrainerBase):
                 self.stop("grad_norm", f"The gradient norm {norm:.3g} fell below "
                                        f"{c.grad_norm_threshold:g}: a (local) minimum is near.")
                 return
-        if c.loss_change_threshold and previous is not None:
-            change = abs(record.train_loss - previous.train_loss)
+        if c.loss_change_threshold and previous is not None:  # 𝓔̄ of the epoch's batches
+            change = abs(record.batch_loss - previous.batch_loss)
             if change < c.loss_change_threshold:
                 self.stop("loss_plateau", f"The training loss changed by only {change:.3g} "
                                           f"(below {c.loss_change_threshold:g}) in one epoch.")

@@ -18,20 +18,26 @@ STOP_REASONS = (
 class EpochRecord:
     """Metrics at the end of one epoch.
 
-    In the history, `train_loss` is the epoch's average error 𝓔̄ over its batches (free to
-    compute); the test metrics are measured while that costs at most 2 % of training time,
-    and at least every 0.25 s of training; they are None on other epochs, as accuracies are
-    for regression. Snapshots evaluate every field exactly for the current weights.
+    In the history, train and test loss and accuracy are evaluated at the epoch's end, at
+    the same weights and in the same way for both splits, on at most `subsample` samples of
+    each (a fixed, seeded choice; None: every sample). They are measured while that costs at
+    most a few percent of training time, and at least every 0.25 s of training; they are None
+    on other epochs, as accuracies are for regression. `batch_loss` is the running mean of
+    the epoch's batch losses 𝓔̄ (each taken at the weights of its own step, so not comparable
+    with the test loss; None for the perceptron rule). Snapshots evaluate every field exactly,
+    on every sample, for the current weights.
     """
 
     epoch: int
     step: int
-    train_loss: float
+    train_loss: float | None
     test_loss: float | None
     train_accuracy: float | None
     test_accuracy: float | None
     seconds: float
     mistakes: int | None = None  # perceptron rule only
+    batch_loss: float | None = None
+    subsample: int | None = None
 
     def to_dict(self) -> dict[str, float | int | None]:
         return asdict(self)

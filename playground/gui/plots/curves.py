@@ -1,5 +1,10 @@
 """Loss and accuracy over the epochs, live, with the values under the mouse.
 
+Train and test curves are evaluated at each epoch's end at the same weights and in the same
+way (on a fixed subsample of each split for big data, which the legend says), as in
+TensorFlow Playground; the running mean of the batch losses during the epoch, taken at
+changing weights, is an optional third curve ("Batch mean").
+
 The history only grows during a run, so each call reads just the records it has not seen
 (a new run, recognised by a different record at the last seen place, starts over); long
 histories are thinned to at most `MAX_POINTS` points per curve before drawing.
@@ -32,6 +37,10 @@ from playground.core.training.snapshots import EpochRecord
 
 MAX_POINTS = 2000
 TEST_COLOR = QColor("#1a73e8")
+BATCH_COLOR = QColor(128, 128, 128)
+# The curves: the record field each one draws, and the plot it is on.
+LOSS_FIELDS = ("train_loss", "test_loss", "batch_loss")
+ACCURACY_FIELDS = ("train_accuracy", "test_accuracy")
 ACCURACY_RANGE = (0.0, 1.0)
 SEPARATOR = " · "
 # The plots may shrink this far (loss, accuracy), so that the docks fit a small window.
@@ -148,9 +157,9 @@ class CurvesView(QWidget):
 
     # ---- construction ---------------------------------------------------------------------
     def _reset_series(self) -> None:
-        self._train_loss = _Series()
-        self._test_loss = _Series()
-        self._test_accuracy = _Series()
+        self._series = {name: _Series() for name in LOSS_FIELDS + ACCURACY_FIELDS}
+        self._train_loss = self._series["train_loss"]
+        self._subsample: int | None = None
 
     def _plot(self, label: str, min_height: int) -> pg.PlotWidget:
         plot = pg.PlotWidget(background=self._base)
@@ -180,12 +189,17 @@ class CurvesView(QWidget):
         # One-pixel pens and no grid: a repaint of 2000-point curves then takes ~6 ms, not 18.
         train_pen = pg.mkPen(self._text, width=1)
         test_pen = pg.mkPen(TEST_COLOR, width=1, style=Qt.PenStyle.DashLine)
+        batch_pen = pg.mkPen(BATCH_COLOR, width=1, style=Qt.PenStyle.DotLine)
         self.train_loss_curve = self.loss_plot.plot(pen=train_pen)
         self.test_loss_curve = self.loss_plot.plot(pen=test_pen)
+        self.batch_loss_curve = self.loss_plot.plot(pen=batch_pen)
+        self.batch_loss_curve.hide()
+        self.train_accuracy_curve = self.accuracy_plot.plot(pen=train_pen)
         self.test_accuracy_curve = self.accuracy_plot.plot(pen=test_pen)
-        self.train_accuracy_point = self.accuracy_plot.plot(
-            pen=None, symbol="o", symbolSize=8, symbolPen=pg.mkPen(self._base),
-            symbolBrush=pg.mkBrush(self._text))
+        self.curves = {"train_loss": self.train_loss_curve, "test_loss": self.test_loss_curve,
+                       "batch_loss": self.batch_loss_curve,
+                       "train_accuracy": self.train_accuracy_curve,
+                       "test_accuracy": self.test_accuracy_curve}
 
     def _build_hover(self) -> None:
         line_pen = pg.mkPen(self._text, width=1, style=Qt.PenStyle.DotLine)
@@ -208,9 +222,15 @@ class CurvesView(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # The legend, outside the plots so that it never hides a curve.
         self.caption = QLabel()
-        self._set_caption(with_accuracy=True)
+        self.caption.setWordWrap(True)
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
+        self.batch_box = QCheckBox("Batch mean")
+        self.batch_box.setToolTip("Also draw the running mean of the batch losses during each "
+                                  "epoch (dotted): each batch's loss is taken at the weights "
+                                  "of its own step, so it lags behind the train curve")
+        self.batch_box.toggled.connect(self._on_batch_toggled)
+        self._set_caption()
         # Run comparison, in a menu so that the view stays small enough for a small window.
         self.runs_button = QToolButton()
         self.runs_button.setText("Runs")
@@ -235,6 +255,7 @@ class CurvesView(QWidget):
         top.addWidget(self.caption)
         top.addStretch(1)
         top.addWidget(self.runs_button)
+        top.addWidget(self.batch_box)
         top.addWidget(self.log_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -245,31 +266,32 @@ class CurvesView(QWidget):
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
 
-    def _set_caption(self, with_accuracy: bool) -> None:
+    def _set_caption(self) -> None:
+        """The legend: what each curve is, and on how many samples it is evaluated."""
+        where = "at each epoch's end" if self._subsample is None else \
+            f"at each epoch's end on {self._subsample:,} random samples of each split"
         text = (f"<span style='color:{self._text.name()}'>━━ train</span>&nbsp;&nbsp;"
-                f"<span style='color:{TEST_COLOR.name()}'>╍╍ test</span>")
-        self.caption.setText(text + ("&nbsp;&nbsp;● train accuracy now" if with_accuracy else ""))
+                f"<span style='color:{TEST_COLOR.name()}'>╍╍ test</span> ({where})")
+        if self.batch_box.isChecked():
+            text += (f"&nbsp;&nbsp;<span style='color:{BATCH_COLOR.name()}'>┈┈ batch mean "
+                     "(during the epoch)</span>")
+        self.caption.setText(text)
 
     # ---- data -----------------------------------------------------------------------------
     def set_task(self, task: str) -> None:
         """Show accuracy for classification only; the epoch label goes on the lowest plot."""
         regression = task == TASK_REGRESSION
         self.accuracy_plot.setVisible(not regression)
-        self._set_caption(with_accuracy=not regression)
         self.loss_plot.getAxis("bottom").showLabel(regression)
 
     def show_history(self, history: Sequence[EpochRecord], now: EpochRecord | None = None
                      ) -> None:
-        """Plot the per-epoch metrics; `now` (the snapshot's record) adds train accuracy."""
+        """Plot the per-epoch metrics; the summary gives `now` (the snapshot's record, exact
+        on every sample) or else the last record."""
         self._take(history)
-        for curve, series in ((self.train_loss_curve, self._train_loss),
-                              (self.test_loss_curve, self._test_loss),
-                              (self.test_accuracy_curve, self._test_accuracy)):
+        for name, curve in self.curves.items():
+            series = self._series[name]
             curve.setData(*thin(series.epochs, series.values))
-        if now is not None and now.train_accuracy is not None:
-            self.train_accuracy_point.setData([now.epoch], [now.train_accuracy])
-        else:
-            self.train_accuracy_point.setData([], [])
         latest = now if now is not None else (history[-1] if history else None)
         self.summary.setText(self._summary(latest) if latest is not None else "")
         if self._hover_epoch is not None:
@@ -286,9 +308,9 @@ class CurvesView(QWidget):
         """Forget the history: empty curves, no summary (a reset or a new run)."""
         self._seen, self._last = 0, None
         self._reset_series()
-        for curve in (self.train_loss_curve, self.test_loss_curve, self.test_accuracy_curve,
-                      self.train_accuracy_point):
+        for curve in self.curves.values():
             curve.setData([], [])
+        self._set_caption()
         self.summary.setText("")
         self._hide_hover()
 
@@ -299,9 +321,11 @@ class CurvesView(QWidget):
             self._reset_series()
             seen = 0
         for record in history[seen:]:
-            self._train_loss.add(record.epoch, record.train_loss)
-            self._test_loss.add(record.epoch, record.test_loss)
-            self._test_accuracy.add(record.epoch, record.test_accuracy)
+            for name, series in self._series.items():
+                series.add(record.epoch, getattr(record, name))
+        if history and history[-1].subsample != self._subsample:
+            self._subsample = history[-1].subsample
+            self._set_caption()
         self._seen = len(history)
         self._last = history[-1] if history else None
 
@@ -352,16 +376,21 @@ class CurvesView(QWidget):
     # ---- hover ----------------------------------------------------------------------------
     def hover_at(self, epoch: float) -> None:
         """Mark the epoch nearest to `epoch` and show its values (nothing when empty)."""
-        nearest = self._train_loss.nearest(epoch)
+        batch = self._series["batch_loss"]
+        anchor = batch if self.batch_box.isChecked() and batch.epochs else self._train_loss
+        nearest = anchor.nearest(epoch)
         if nearest is None:
             self._hide_hover()
             return
         self._hover_epoch = epoch
         at = nearest[0]
-        lines = [f"epoch {at}", f"train loss {_format(nearest[1])}"]
-        for name, series in (("test loss", self._test_loss),
-                             ("test acc", self._test_accuracy)):
-            point = series.nearest(at)
+        lines = [f"epoch {at}"]
+        shown = [("train loss", "train_loss"), ("test loss", "test_loss"),
+                 ("train acc", "train_accuracy"), ("test acc", "test_accuracy")]
+        if anchor is batch:
+            shown.append(("batch mean", "batch_loss"))
+        for name, field in shown:
+            point = self._series[field].nearest(at)
             if point is not None:
                 where = "" if point[0] == at else f" (epoch {point[0]})"
                 lines.append(f"{name} {_format(point[1])}{where}")
@@ -400,6 +429,11 @@ class CurvesView(QWidget):
         super().leaveEvent(event)
 
     # ---- check boxes ----------------------------------------------------------------------
+    @Slot(bool)
+    def _on_batch_toggled(self, checked: bool) -> None:
+        self.batch_loss_curve.setVisible(checked)
+        self._set_caption()
+
     @Slot(bool)
     def _on_log_toggled(self, checked: bool) -> None:
         self.loss_plot.setLogMode(y=checked)
