@@ -280,12 +280,12 @@ def test_train_and_test_accuracy_are_both_curves_and_the_batch_mean_is_optional(
                           (curves.test_accuracy_curve, [0.5, 0.9]),
                           (curves.train_loss_curve, [0.9, 0.2])):
         assert list(curve.getData()[0]) == [1, 3] and list(curve.getData()[1]) == values
-    assert "at each epoch's end" in curves.caption.text()
+    assert "at each epoch's end, both at the same weights" in curves.caption.toolTip()
     assert not curves.batch_loss_curve.isVisible() and "batch" not in curves.caption.text()
     curves.batch_box.click()
     assert curves.batch_loss_curve.isVisible()
     assert list(curves.batch_loss_curve.getData()[1]) == [1.2, 0.8, 0.4]
-    assert "batch mean (during the epoch)" in curves.caption.text()
+    assert "batch mean" in curves.caption.text()
     curves.hover_at(2)
     assert curves.hover_text.toPlainText() == (
         "epoch 2\ntrain loss 0.9 (epoch 1)\ntest loss 0.95 (epoch 1)\n"
@@ -294,9 +294,10 @@ def test_train_and_test_accuracy_are_both_curves_and_the_batch_mean_is_optional(
 
 def test_a_subsampled_evaluation_says_so_in_the_legend(curves):
     curves.show_history((record(1, 0.5, 0.6, subsample=2000),))
-    assert "on 2,000 random samples of each split" in curves.caption.text()
+    assert "(2,000 samples each)" in curves.caption.text()
+    assert "on 2,000 random samples of each split" in curves.caption.toolTip()
     curves.clear()
-    assert "random samples" not in curves.caption.text()
+    assert "samples each" not in curves.caption.text()
 
 
 def test_now_sets_the_summary(curves):

@@ -222,7 +222,6 @@ class CurvesView(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # The legend, outside the plots so that it never hides a curve.
         self.caption = QLabel()
-        self.caption.setWordWrap(True)
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
         self.batch_box = QCheckBox("Batch mean")
@@ -268,14 +267,20 @@ class CurvesView(QWidget):
 
     def _set_caption(self) -> None:
         """The legend: what each curve is, and on how many samples it is evaluated."""
-        where = "at each epoch's end" if self._subsample is None else \
-            f"at each epoch's end on {self._subsample:,} random samples of each split"
         text = (f"<span style='color:{self._text.name()}'>━━ train</span>&nbsp;&nbsp;"
-                f"<span style='color:{TEST_COLOR.name()}'>╍╍ test</span> ({where})")
+                f"<span style='color:{TEST_COLOR.name()}'>╍╍ test</span>")
+        where = "every sample"
+        if self._subsample is not None:
+            where = f"{self._subsample:,} random samples of each split"
+            text += f" ({self._subsample:,} samples each)"
         if self.batch_box.isChecked():
-            text += (f"&nbsp;&nbsp;<span style='color:{BATCH_COLOR.name()}'>┈┈ batch mean "
-                     "(during the epoch)</span>")
+            text += (f"&nbsp;&nbsp;<span style='color:{BATCH_COLOR.name()}'>┈┈ batch "
+                     "mean</span>")
         self.caption.setText(text)
+        self.caption.setToolTip(
+            f"Train and test: loss and accuracy at each epoch's end, both at the same weights, "
+            f"on {where}. Batch mean: the mean of the batch losses during the epoch, each at "
+            "the weights of its own step.")
 
     # ---- data -----------------------------------------------------------------------------
     def set_task(self, task: str) -> None:
