@@ -15,7 +15,7 @@ import torch
 from playground.core.datasets import KIND_LINE, KIND_PLANE, Dataset
 from playground.core.heads import Head
 from playground.core.health import FieldHistogram, field_histograms
-from playground.core.image_probes import ImageProbe, image_probe
+from playground.core.image_probes import ImageProbe, evaluating, image_probe
 from playground.core.latent_probes import LatentProbe, latent_probe
 from playground.core.model import PlaygroundNet, UnitLayer
 from playground.core.sequence_probes import SequenceProbe, sequence_probe
@@ -174,11 +174,8 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
                   and n in weights), None)
     point_outputs = None
     if output is not None and 0 < trainer.n_train <= LABELLED_POINTS:
-        with torch.no_grad():
-            was_training = model.training
-            model.eval()
+        with torch.no_grad(), evaluating(model):
             point_outputs = model(trainer.x_train)[:, 0].cpu().numpy().astype(np.float32)
-            model.train(was_training)
     contributions, contribution_bias = _contributions(model, trainer.dataset)
     snapshot = trainer.snapshot(LIVE_METRICS_SECONDS if live else 0.0)
     return Frame(snapshot, tuple(trainer.history[history_from:]), epochs_per_second,

@@ -162,6 +162,20 @@ def test_the_gradient_norm_check_leaves_the_run_as_it_would_be_without_it():
     assert runs[1].model.training  # back in training mode after the check
 
 
+def test_live_frames_between_epochs_leave_the_run_as_it_would_be_without_them():
+    from playground.core.probes import make_frame
+
+    runs = []
+    for framed in (False, True):  # one after the other: dropout draws from torch's generator
+        run = trainer(regularised_net(), epochs=4, seed=2)
+        for _snapshot in run.run():
+            if framed:
+                make_frame(run, live=True)
+        runs.append(run.weights())
+    for key in runs[0]:
+        np.testing.assert_array_equal(runs[1][key], runs[0][key], err_msg=key)
+
+
 def test_loss_plateau_stops_when_the_loss_barely_changes():
     last = trainer(epochs=500, loss_change_threshold=1e-3).train()
     assert last.stop_reason == "loss_plateau"
