@@ -12,7 +12,7 @@ FIT_MARGIN = 40.0  # what the canvas leaves around a network it fits into view
 COLUMN_SPACE = 54.0  # between the columns of a wrapped layout
 NODE_SPACE = 40.0  # between the nodes of one column
 WRAP_SPACE = 60.0  # between the rows of a wrapped layout: room for the edge that wraps
-READABLE_ZOOM = 0.7  # node titles are easy to read at this zoom and above
+READABLE_ZOOM = 0.75  # node text (12 px) is 9 px or more at this zoom and above
 COMFORTABLE_ZOOM = 0.9  # wrapping further than this zoom buys no readability
 
 Positions = dict[str, tuple[float, float]]

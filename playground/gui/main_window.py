@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
 
 from playground import __version__
 from playground.core.errors import PlaygroundError
+from playground.core.layout import READABLE_ZOOM
 from playground.core.presets import load_preset
 from playground.core.probes import Frame
 from playground.core.project import SUFFIX, Project, ProjectError
 from playground.gui.canvas.palette import PaletteWidget
 from playground.gui.canvas.scene import NetworkScene
 from playground.gui.canvas.view import NetworkView
+from playground.gui.dock_sizing import DockSizing
 from playground.gui.document import Document
 from playground.gui.error_dialog import error_box
 from playground.gui.gallery import PresetGallery, empty_project
@@ -45,6 +47,7 @@ from playground.gui.panels.data_panel import DataPanel
 from playground.gui.panels.export_dialog import Exporter
 from playground.gui.panels.import_dialog import DataImporter, data_paths
 from playground.gui.panels.inspector import Inspector
+from playground.gui.panels.top_bar import TopBar
 from playground.gui.panels.training_panel import TrainingPanel, play_look
 from playground.gui.panels.weights_dialog import WeightsDialog
 from playground.gui.plots.activations import ActivationView
@@ -71,6 +74,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._tidy_timer = QTimer(self, singleShot=True, interval=0)
         self._tidy_timer.timeout.connect(self._tidy_tab_bars)
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)  # after the docks settle
+        self._fit_timer.timeout.connect(self._fit_opened)
+        self._arranged: Document | None = None
         self.settings = settings or QSettings()
         self.document = document or Document.untitled(load_preset("circle"), self)
         self.document.setParent(self)
@@ -98,10 +104,14 @@ class MainWindow(QMainWindow):
         # The side columns run the full height; the curves sit under the canvas, wide.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.setCorner(Qt.Corner.BottomRightCorner, right)
+        # Left: the palette with the Inspector and the Training panel as tabs over the Data;
+        # right, full height: the Output and the lecture views; the top bar holds the
+        # settings changed all the time.
         layers = self._dock("Layers", self.palette_widget, left)
         data = self._dock("Data", self.data_panel, left)
-        inspector = self._dock("Inspector", self.inspector, right)
-        training = self._dock("Training", self.training_panel, right)
+        inspector = self._dock("Inspector", self.inspector, left)
+        training = self._dock("Training", self.training_panel, left)
+        self.tabifyDockWidget(layers, inspector)
         self.tabifyDockWidget(inspector, training)
         output = self._dock("Output", self.boundary, right, scroll=False)
         curves = self._dock("Curves", self.curves, bottom, scroll=False)
@@ -125,14 +135,13 @@ class MainWindow(QMainWindow):
         self._lesson_applies: dict[QDockWidget, bool] = {}
         output.raise_()
         curves.raise_()
-        inspector.raise_()
+        layers.raise_()
+        self._inspector_dock = inspector
+        self.scene.selectionChanged.connect(self._show_inspector)
         # Children are deleted in the order they were added: the scene goes after the panels
         # that listen to its selection, so none of them hears from a half-deleted scene.
         self.scene.setParent(self)
-        self.resizeDocks([layers, inspector], [300, 420], Qt.Orientation.Horizontal)
-        self.resizeDocks([layers, data], [300, 540], Qt.Orientation.Vertical)
-        self.resizeDocks([inspector, output], [280, 520], Qt.Orientation.Vertical)
-        self.resizeDocks([curves], [290], Qt.Orientation.Vertical)
+        self._sizing = DockSizing(self, (layers, data), curves)
 
         self._shown_dataset = None
         self.summary = QLabel()
@@ -164,11 +173,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
         if scroll:
-            holder = QScrollArea()
-            holder.setWidget(widget)
-            holder.setWidgetResizable(True)
-            holder.setFrameShape(QScrollArea.Shape.NoFrame)
-            widget = holder
+            widget = _scroller(widget)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         dock.visibilityChanged.connect(self._schedule_tidy)
@@ -305,15 +310,21 @@ class MainWindow(QMainWindow):
         self.backprop_action = self._action("Backprop step…", self.inspect_backprop, None,
                                             "Follow one training sample through one "
                                             "backpropagation update, number by number")
-        bar.addActions([self.play_action, self.step_action, self.reset_action,
-                        self.backprop_action])
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        self.top_bar = TopBar(self.document, [self.play_action, self.step_action,
+                                              self.reset_action], [self.backprop_action])
+        self.top_bar.message.connect(self._show_message)
+        self.top_bar.speedChanged.connect(self.controller.set_speed)
+        bar.addWidget(self.top_bar)
         self.progress = QLabel()
-        self.progress.setContentsMargins(12, 0, 12, 0)
-        bar.addWidget(self.progress)
+        self.progress.setToolTip("The current run: epochs, updates, losses and accuracy")
+        self.statusBar().addWidget(self.progress, 1)
 
     @Slot(object)
     def _show_frame(self, frame: Frame) -> None:
         self.scene.show_frame(frame)
+        self.top_bar.show_frame(frame)
         self.boundary.show_frame(frame)
         self.curves.show_history(frame.history, frame.snapshot.record)
         for gate in self._gates:
@@ -350,7 +361,7 @@ class MainWindow(QMainWindow):
             raise
         self._watch(document)
         old.deleteLater()
-        self.view.fit()
+        self._fit_timer.start()
 
     def _show_document(self, document: Document) -> None:
         self.undo_group.removeStack(self.document.undo_stack)
@@ -362,6 +373,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_document(document)
         self.data_panel.set_document(document)
         self.training_panel.set_document(document)
+        self.top_bar.set_document(document)
         self.approximation.set_document(document)
         self.controller.set_document(document)
         self._document_changed()
@@ -606,9 +618,28 @@ class MainWindow(QMainWindow):
         state = self.settings.value("windowState")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and self.restoreState(state):
+            self._sizing.user_sized()
             self._schedule_tidy()
+
+    @Slot()
+    def _fit_opened(self) -> None:
+        """Fit a project that just opened. A new project (a preset) whose one row would be
+        unreadably small in this canvas is wrapped into rows first, as part of opening it
+        (no undo step; a user's file keeps its own arrangement)."""
+        self.view.fit()
+        document = self.document
+        if self.isVisible() and document.path is None and self._arranged is not document and \
+                self.view.zoom() < READABLE_ZOOM and document.undo_stack.count() == 0:
+            self._arranged = document
+            self.view.arrange_to_fit()
+            document.undo_stack.clear()
+
+    @Slot()
+    def _show_inspector(self) -> None:
+        """Bring the Inspector forward when layers are selected on the canvas."""
+        if self.scene.selectedItems() and not self._inspector_dock.isHidden():
+            self._inspector_dock.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():
@@ -623,11 +654,13 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        self.view.fit()
+        self._sizing.follow_window()
+        self._fit_timer.start()
         self._schedule_tidy()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._sizing.follow_window()
         self._schedule_tidy()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
@@ -642,6 +675,19 @@ class MainWindow(QMainWindow):
             self.open_path(path)
         elif data:
             self.importer.import_paths(data)
+
+
+def _scroller(widget: QWidget) -> QScrollArea:
+    """A vertical scroll area for a dock's panel, never narrower than the panel can be
+    (so that shrinking the window never cuts the panel off behind a sideways scroll bar)."""
+    holder = QScrollArea()
+    holder.setWidget(widget)
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QScrollArea.Shape.NoFrame)
+    holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    bar = holder.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    holder.setMinimumWidth(widget.minimumSizeHint().width() + bar)
+    return holder
 
 
 def _project_url(mime: QMimeData) -> Path | None:

@@ -59,6 +59,7 @@ class TrainingController(QObject):
         self._live: dict[str, Any] = {}
         self._previewed: tuple[tuple, object] | None = None
         self.probe_sample: int | np.ndarray = 0  # what the image and sequence views look at
+        self.steps_per_frame: int | None = None  # the speed setting; None: as fast as it goes
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
@@ -114,6 +115,12 @@ class TrainingController(QObject):
             self._send("probe", sample)
         elif redraw:
             self.show_initial_frame()
+
+    def set_speed(self, steps_per_frame: int | None) -> None:
+        """Train at most this many steps between two frames (None: as fast as it goes)."""
+        self.steps_per_frame = steps_per_frame
+        if self.loaded:
+            self._send("speed", steps_per_frame)
 
     def sync_weights(self, timeout: float = 30.0) -> None:
         """Bring the weights reached so far into the document (for Save while training)."""
@@ -210,6 +217,8 @@ class TrainingController(QObject):
                                project.training, project.weights, project.trained_epochs))
         if not isinstance(self.probe_sample, int) or self.probe_sample:
             self._send("probe", self.probe_sample)
+        if self.steps_per_frame is not None:
+            self._send("speed", self.steps_per_frame)
         self.history = []
         self.loaded = True
         self._built_for, self._live = self._fingerprint(), self._live_settings()

@@ -16,7 +16,7 @@ import torch
 import playground.core.project as project_module
 from playground.core.datasets import DATASETS, DataConfig
 from playground.core.model import build_model
-from playground.core.presets import PRESET_DIR
+from playground.core.presets import PRESET_DIR, load_preset
 from playground.core.project import Project, ProjectError, load_project, save_project
 from playground.core.spec import sequential
 from playground.core.training.config import TrainConfig
@@ -335,3 +335,17 @@ def test_hand_edited_layer_id_with_a_dot(tmp_path: Path) -> None:
 
     path = write_json(tmp_path, edited(rename, with_weights=True))
     assert load_error(path).startswith("p.json: ")
+
+
+def test_a_file_from_before_the_epoch_limit_trains_until_paused_in_the_window(
+        tmp_path: Path) -> None:
+    """Older files hold an epoch count but no switch: the count is kept (the CLI trains that
+    many epochs; the window offers it as the limit) and the window trains until paused."""
+    project = load_preset("circle")
+    data = project.to_dict()
+    del data["training"]["epoch_limit"]
+    data["training"]["epochs"] = 321
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    training = load_project(path).training
+    assert (training.epochs, training.epoch_limit) == (321, False)

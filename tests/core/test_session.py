@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from playground.core.datasets import DataConfig, make_dataset
@@ -33,7 +36,8 @@ def remote():
 def job(epochs: int = 5, data: DataConfig | None = None) -> Job:
     project = load_preset("circle")
     dataset = make_dataset(data or project.data)
-    return Job(project.network.to_dict(), dataset, project.training.replace(epochs=epochs), None)
+    training = project.training.replace(epochs=epochs, epoch_limit=True)
+    return Job(project.network.to_dict(), dataset, training, None)
 
 
 def test_a_job_trains_to_the_end_and_sends_each_epoch_once(remote):
@@ -49,6 +53,31 @@ def test_a_job_trains_to_the_end_and_sends_each_epoch_once(remote):
     weights = remote.unload()
     assert set(weights) == set(last.weights)
     assert (weights["dense_1.weight"] == last.weights["dense_1.weight"]).all()
+
+
+def test_without_its_epoch_limit_a_run_goes_on_until_paused(remote):
+    remote.send("load", replace(job(epochs=1), config=job().config.replace(
+        epochs=1, epoch_limit=False)))
+    remote.send("resume")
+    seen = []
+    while not seen or seen[-1].frame.snapshot.epoch < 3:
+        seen += updates_until(remote, "running")
+    assert all(u.state == "running" for u in seen)
+    remote.send("pause")
+    updates_until(remote, "paused")
+    remote.unload()
+
+
+def test_the_speed_setting_trains_that_many_steps_between_frames(remote):
+    remote.send("load", job(epochs=1000))
+    remote.send("speed", 1)  # slow motion: one update a frame
+    remote.send("resume")
+    steps = [u.frame.snapshot.step for _ in range(6) for u in updates_until(remote, "running")]
+    assert np.diff(steps[1:]).tolist() == [1] * (len(steps) - 2)
+    remote.send("speed", None)  # as fast as it goes
+    fast = [u.frame.snapshot.step for _ in range(4) for u in updates_until(remote, "running")]
+    assert max(np.diff(fast[1:])) > 1
+    remote.unload()
 
 
 def test_a_step_by_epoch_pauses_after_one_epoch(remote):

@@ -75,6 +75,31 @@ def test_training_can_stop_between_any_two_steps_and_resume():
     assert snapshots[-1].stop_reason == "max_epochs"
 
 
+def test_an_open_ended_run_passes_its_epochs_unless_the_limit_is_on():
+    run = trainer(epochs=2)
+    run.open_ended = True  # as the window's training process runs it
+    for _ in range(3 * 10):  # 100 training points, batches of 10: three epochs
+        run.train_step()
+    assert run.epoch == 3 and not run.stopped
+    run.set_live(epoch_limit=True)
+    run.train_step()
+    while run.step % 10:
+        run.train_step()
+    assert run.stop_reason == "max_epochs"
+    assert run.message == "Stopped at epoch 4: the limit of 2 epochs a run was reached."
+
+
+def test_the_stop_message_describes_the_current_run():
+    run = trainer(epochs=2)
+    run.train()
+    assert run.message == "Stopped at epoch 2: the limit of 2 epochs a run was reached."
+    run.resume()
+    run.train()
+    assert run.epoch == 4
+    assert run.message == ("Stopped at epoch 4: the limit of 2 epochs a run was reached "
+                           "(this run began at epoch 2).")
+
+
 def test_only_learning_rate_and_regularisation_change_live():
     with pytest.raises(ValueError, match="can change while training"):
         trainer().set_live(batch_size=3)

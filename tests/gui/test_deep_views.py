@@ -157,8 +157,8 @@ def test_sequence_view_shows_states_gates_and_gradients(window, qtbot):
     np.testing.assert_allclose(10 ** ys, probe.step_gradients["lstm_1"], rtol=1e-5)  # log axis
     np.testing.assert_array_equal(xs, np.arange(1, 9))
     # The LSTM's memory is its cell state: the chart says that is what it shows.
-    assert view.gradient.titleLabel.text.startswith("‖∂𝓔/∂cₜ‖: the error signal reaching the "
-                                                    "LSTM's cell state cₜ")
+    assert view.gradient.titleLabel.text.replace("<br>", " ").startswith(
+        "‖∂𝓔/∂cₜ‖: the error signal reaching the LSTM's cell state cₜ")
     assert view.gradient.getAxis("left").labelText == "‖∂𝓔/∂cₜ‖"
 
 
@@ -169,8 +169,8 @@ def test_the_gradient_chart_of_a_plain_rnn_is_taken_at_its_hidden_state(qtbot):
     view.show_probe(SequenceProbe(0, np.zeros((5, 1), np.float32), {"rnn_1": steps}, {},
                                   {"rnn_1": np.linspace(0.1, 1, 5, dtype=np.float32)},
                                   {"rnn_1": "h"}))
-    assert view.gradient.titleLabel.text.startswith("‖∂𝓔/∂hₜ‖: the error signal reaching the "
-                                                    "hidden state hₜ")
+    assert view.gradient.titleLabel.text.replace("<br>", " ").startswith(
+        "‖∂𝓔/∂hₜ‖: the error signal reaching the hidden state hₜ")
 
 
 @pytest.mark.parametrize("kind", ["Conv2d", "MaxPool2d"])

@@ -53,9 +53,24 @@ def test_kept_runs_overlay_with_labels_and_start_from_the_same_weights(window, q
     assert not curves.kept and not curves.runs_caption.isVisible()
 
 
-def test_the_reason_training_stopped_is_shown(window, qtbot):
-    window.document.set_training(epochs=1)
+def test_the_reason_training_stopped_is_shown_for_the_current_run(window, qtbot):
+    window.document.set_training(epochs=1, epoch_limit=True)
     window.controller.step("epoch")
     qtbot.waitUntil(lambda: window.controller.state == FINISHED, timeout=20_000)
-    assert window.training_panel.status.text().startswith("Trained for the full 1 epoch")
-    assert window.training_panel.status.isVisible()
+    status = window.training_panel.status
+    assert status.text() == "Stopped at epoch 1: the limit of 1 epoch a run was reached."
+    assert status.isVisible()
+    window.controller.step("epoch")  # the next run: one more epoch
+    qtbot.waitUntil(lambda: "epoch 2" in status.text(), timeout=20_000)
+    assert status.text() == ("Stopped at epoch 2: the limit of 1 epoch a run was reached "
+                             "(this run began at epoch 1).")
+
+
+def test_without_the_epoch_limit_play_trains_past_the_epoch_count(window, qtbot):
+    window.document.set_training(epochs=1)
+    assert not window.document.project.training.epoch_limit  # the window's default
+    window.play_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.last_frame.snapshot.epoch >= 3, timeout=30_000)
+    assert window.controller.state == "running"
+    window.play_action.trigger()
+    assert window.controller.state == PAUSED

@@ -125,7 +125,16 @@ def test_the_perceptron_rule_greys_out_what_it_ignores(panel):
     pick(panel.editors["algorithm"], "perceptron")
     assert not panel.editors["learning_rate"].isEnabled()
     assert not panel.editors["batch_size"].isEnabled()
-    assert panel.editors["epochs"].isEnabled() and panel.editors["seed"].isEnabled()
+    assert panel.editors["epoch_limit"].isEnabled() and panel.editors["seed"].isEnabled()
+
+
+def test_the_epoch_limit_is_a_switch_that_is_off_by_default(panel, document):
+    limit, epochs = panel.editors["epoch_limit"], panel.editors["epochs"]
+    assert not limit.isChecked() and not epochs.isEnabled()
+    limit.click()
+    assert document.project.training.epoch_limit and epochs.isEnabled()
+    document.undo_stack.undo()
+    assert not limit.isChecked() and not epochs.isEnabled()
 
 
 def test_batch_size_zero_is_full_batch(panel, document):

@@ -14,9 +14,10 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 ALGORITHMS = ("backprop", "perceptron")
 # The settings that may change while a run goes on; the others need a fresh start.
 LIVE_SETTINGS = ("learning_rate", "regularization", "regularization_rate", "epochs",
-                 "grad_norm_threshold", "loss_change_threshold", "early_stopping_patience")
+                 "epoch_limit", "grad_norm_threshold", "loss_change_threshold",
+                 "early_stopping_patience")
 
-_SCHEMA = (
+SCHEMA = (
     Param("learning_rate", float, 0.03, "the step size η", minimum=0.0, maximum=1e3),
     Param("batch_size", int, 10, "samples per update: 1 = online, 0 = full batch",
           minimum=0, maximum=1_000_000),
@@ -26,6 +27,8 @@ _SCHEMA = (
     Param("regularization_rate", float, 0.0, "strength of the penalty", minimum=0.0,
           maximum=10.0),
     Param("epochs", int, 200, "the most epochs to train", minimum=1, maximum=1_000_000),
+    Param("epoch_limit", bool, False, "stop a run in the window after `epochs` epochs (off: "
+          "train until paused; batch runs such as `playground train` always stop there)"),
     Param("grad_norm_threshold", float, 0.0, "stop when ‖∇𝓔̄‖ falls below (0 = off)",
           minimum=0.0),
     Param("loss_change_threshold", float, 0.0,
@@ -38,6 +41,9 @@ _SCHEMA = (
     Param("device", str, "auto", "where to train", DEVICES),
     Param("algorithm", str, "backprop", "the learning rule", ALGORITHMS),
 )
+
+
+PARAMS = {param.name: param for param in SCHEMA}  # each setting's type, range or choices
 
 
 class TrainConfigError(ValueError):
@@ -55,6 +61,7 @@ class TrainConfig:
     regularization: str = "none"
     regularization_rate: float = 0.0
     epochs: int = 200
+    epoch_limit: bool = False
     grad_norm_threshold: float = 0.0
     loss_change_threshold: float = 0.0
     early_stopping_patience: int = 0
@@ -63,7 +70,7 @@ class TrainConfig:
     algorithm: str = "backprop"
 
     def __post_init__(self) -> None:
-        for param in _SCHEMA:
+        for param in SCHEMA:
             try:
                 value = param.check(getattr(self, param.name), "training settings")
             except SpecError as err:

@@ -89,6 +89,9 @@ class TrainerBase:
         self.seconds = 0.0
         self.history: list[EpochRecord] = []
         self.first_epoch = 0  # where the current run of `epochs` epochs began
+        # Batch runs (`train`, `run`, the CLI) always end after `epochs` epochs; an open-ended
+        # run (the window's) ends there only when the config's `epoch_limit` is on.
+        self.open_ended = False
         self.stop_reason: str | None = None
         self.message = ""
         self._dead: dict[str, int] = {}
@@ -164,6 +167,11 @@ class TrainerBase:
     @property
     def epochs_left(self) -> int:
         return self.first_epoch + self.config.epochs - self.epoch
+
+    @property
+    def limit_reached(self) -> bool:
+        """Whether this run has trained its `epochs` epochs and that ends it."""
+        return self.epochs_left <= 0 and (self.config.epoch_limit or not self.open_ended)
 
     def set_live(self, **changes: Any) -> None:
         """Change settings that may change mid-run: the learning rate, the penalty, and the
@@ -443,8 +451,11 @@ class Trainer(TrainerBase):
                 self.stop("loss_plateau", f"The training loss changed by only {change:.3g} "
                                           f"(below {c.loss_change_threshold:g}) in one epoch.")
                 return
-        if self.epochs_left <= 0:
-            self.stop("max_epochs", f"Trained for the full {c.epochs} epochs.")
+        if self.limit_reached:
+            self.stop("max_epochs", f"Stopped at epoch {self.epoch:,}: the limit of "
+                                    f"{_epochs(c.epochs)} a run was reached"
+                                    + (f" (this run began at epoch {self.first_epoch:,})."
+                                       if self.first_epoch else "."))
 
     def resume(self) -> None:
         """Carry on after a stop; early stopping's patience counts afresh from here, so
@@ -484,3 +495,6 @@ class Trainer(TrainerBase):
                         sum_ += grad
         return math.sqrt(sum(float((g.double() ** 2).sum()) for g in total))
 
+
+def _epochs(count: int) -> str:
+    return f"{count:,} epoch{'' if count == 1 else 's'}"

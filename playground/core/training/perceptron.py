@@ -104,9 +104,10 @@ class PerceptronTrainer(TrainerBase):
         if self._mistakes == 0:
             self.stop("converged", f"An epoch without a mistake: the perceptron rule converged "
                                    f"after {self.updates} updates in {self.epoch} epochs.")
-        elif self.epochs_left <= 0:
-            self.stop("max_epochs", f"Still {self._mistakes} mistake(s) in epoch {self.epoch} "
-                                    f"of {self.config.epochs}: the rule never settles, so the "
+        elif self.limit_reached:
+            self.stop("max_epochs", f"Still {self._mistakes} mistake(s) in epoch {self.epoch}, "
+                                    f"after {self.epoch - self.first_epoch} epochs of this "
+                                    "run: the rule never settles, so the "
                                     "data are probably not linearly separable.")
         self._mistakes = 0
         return True

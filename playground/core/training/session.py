@@ -59,6 +59,7 @@ class _Session:
 
         self.trainer = make_trainer(NetworkSpec.from_dict(job.network), job.dataset, job.config,
                                     job.weights, reserve_core=True, epoch=job.epoch)
+        self.trainer.open_ended = True  # the window trains until paused, or its epoch limit
         self.conn = conn
         self.paused = True
         self.frame_wanted = True
@@ -68,6 +69,8 @@ class _Session:
         self._sent_history = 0
         self._previous: Frame | None = None  # the last frame sent, whose counts may be reused
         self._epochs: deque[tuple[float, int]] = deque(maxlen=64)
+        self.steps_per_frame: int | None = None  # the speed setting; None: as fast as it goes
+        self._steps_since_frame = 0
 
     def obey(self, command: str, argument: Any) -> None:
         if command == "frame":
@@ -83,6 +86,8 @@ class _Session:
             self._step(argument)
         elif command == "live":
             self.trainer.set_live(**argument)
+        elif command == "speed":
+            self.steps_per_frame = argument
         elif command == "probe":
             self.sample = argument  # a test sample's index, or an image (a drawing)
             if self.paused:  # show it now; a running session shows it in its next frame
@@ -102,11 +107,25 @@ class _Session:
             self._epochs.append((time.perf_counter(), self.trainer.epoch))
         return finished_epoch
 
+    @property
+    def held(self) -> bool:
+        """Whether the speed setting's steps for this frame are done (wait for the next)."""
+        return self.steps_per_frame is not None and \
+            self._steps_since_frame >= self.steps_per_frame
+
+    def rest(self) -> float:
+        """Seconds until the next frame is due (a command wakes the loop sooner)."""
+        if not self.frame_wanted:
+            return FRAME_INTERVAL
+        return max(0.0, self._last_frame + self._frame_gap - time.perf_counter())
+
     def run_a_little(self) -> None:
-        """Train for a few milliseconds, then send a frame if one is wanted."""
+        """Train for a few milliseconds (or the steps the speed setting allows a frame),
+        then send a frame if one is wanted."""
         until = time.perf_counter() + 0.005
-        while time.perf_counter() < until and not self.trainer.stopped:
+        while time.perf_counter() < until and not self.trainer.stopped and not self.held:
             self._train_one()
+            self._steps_since_frame += 1
         if self.trainer.stopped:
             self.paused = True
             self.post(FINISHED, with_weights=True)
@@ -116,6 +135,7 @@ class _Session:
     def post(self, state: str, with_weights: bool) -> None:
         self._last_frame = time.perf_counter()
         self.frame_wanted = False
+        self._steps_since_frame = 0
         weights = self.trainer.weights() if with_weights else None
         frame = make_frame(self.trainer, self._epochs_per_second(), self._sent_history,
                            self.sample, live=state == RUNNING, previous=self._previous)
@@ -137,6 +157,8 @@ def serve(conn: Connection) -> None:
     session: _Session | None = None
     while True:
         busy = session is not None and not session.paused
+        if busy and session.held:  # slow motion: rest until a command or the next frame
+            conn.poll(session.rest())
         if not busy or conn.poll():
             try:
                 command, argument = conn.recv()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -20,10 +20,15 @@ from playground.gui.canvas.scene import NetworkScene
 
 GRID = 24.0
 ZOOM_RANGE = (0.2, 4.0)
+MAX_FIT_ZOOM = 2.0  # a small network is shown this large at most when fitted
 
 
 class NetworkView(QGraphicsView):
-    """Shows the scene; the wheel zooms, the middle button pans, palette drops add layers."""
+    """Shows the scene; the wheel zooms, the middle button pans, palette drops add layers.
+
+    The view keeps the network fitted (on every resize) until the user zooms or pans; Fit
+    Network (Ctrl+0) fits again and keeps it fitted from then on.
+    """
 
     zoomChanged = Signal(float)
 
@@ -37,6 +42,11 @@ class NetworkView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setToolTip("")
         self._pan_from: QPointF | None = None
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self._follow)
+        scene.sceneRectChanged.connect(self._refit.start)  # the network grew: fit it again
+        self.auto_fit = False
+        self._set_auto_fit(True)
 
     def network_scene(self) -> NetworkScene:
         scene = self.scene()
@@ -47,13 +57,29 @@ class NetworkView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
+    def _set_auto_fit(self, on: bool) -> None:
+        """Fitted views need no scroll bars; zoomed or panned ones show where they are."""
+        if on == self.auto_fit:
+            return
+        self.auto_fit = on
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else \
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
+
     def zoom_by(self, factor: float) -> None:
-        new = min(max(self.zoom() * factor, ZOOM_RANGE[0]), ZOOM_RANGE[1])
+        """The user's zoom: the view stops following resizes until the next fit."""
+        self._set_auto_fit(False)
+        self._scale_to(self.zoom() * factor)
+
+    def _scale_to(self, zoom: float) -> None:
+        new = min(max(zoom, ZOOM_RANGE[0]), ZOOM_RANGE[1])
         self.scale(new / self.zoom(), new / self.zoom())
         self.zoomChanged.emit(self.zoom())
 
     def fit(self) -> None:
-        """Show the whole network (Ctrl+0)."""
+        """Show the whole network (Ctrl+0), and keep it fitted as the view is resized."""
+        self._set_auto_fit(True)
         nodes = self.network_scene().nodes.values()
         if not nodes:
             return
@@ -61,11 +87,21 @@ class NetworkView(QGraphicsView):
         for node in nodes:
             rect |= node.sceneBoundingRect()
         margin = FIT_MARGIN
-        self.fitInView(rect.adjusted(-margin, -margin, margin, margin),
-                       Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.5:
-            self.zoom_by(1.5 / self.zoom())
+        rect = rect.adjusted(-margin, -margin, margin, margin)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > MAX_FIT_ZOOM:
+            self._scale_to(MAX_FIT_ZOOM)
+        self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._follow()
+
+    @Slot()
+    def _follow(self) -> None:
+        if self.auto_fit:
+            self.fit()
 
     def arrange_to_fit(self) -> None:
         """Wrap a long network into rows that suit this view, then show it all."""
@@ -82,6 +118,7 @@ class NetworkView(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.MiddleButton:
             self._pan_from = event.position()
+            self._set_auto_fit(False)
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return

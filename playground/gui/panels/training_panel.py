@@ -9,14 +9,14 @@ controller's frames.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import torch
-from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Slot
-from PySide6.QtGui import QColor, QDoubleValidator, QFont, QIcon, QPainter, QPixmap, QValidator
+from PySide6.QtCore import QPointF, QRectF, Qt, Slot
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFrame,
@@ -40,13 +40,10 @@ from playground.core.training.config import TrainConfigError
 from playground.core.training.runtime import resolve_device
 from playground.gui.document import Document, follow
 from playground.gui.panels.batch_mode import BatchModeButtons
+from playground.gui.panels.rate_combo import RateCombo
 from playground.gui.theme import ERROR
 from playground.gui.worker import IDLE, RUNNING, TrainingController
 
-# TensorFlow Playground's choices.
-LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
-                  "3", "10")
-REGULARIZATION_RATES = ("0", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
 MUTED = "#80868b"  # grey that reads on light and dark palettes
 NONE_TEXT = "—"
 FIGURES = (("step", "Step"), ("epochs_per_second", "Epochs/s"),
@@ -84,7 +81,10 @@ TIPS = {
     "regularization": "A penalty on the weights: L1 (Σ|w|) or L2 (½Σw²)",
     "regularization_rate": "Strength λ of the penalty on the weights. Pick one or type a number "
                            "from 0 to 10 and press Enter",
-    "epochs": "The most epochs to train; play again to train as many more",
+    "epochs": "The epoch limit: with it on, a run stops after this many epochs; play again to "
+              "train as many more",
+    "epoch_limit": "Stop each run after the epochs set here; off: train until you pause "
+                   "(as TensorFlow Playground does)",
     "grad_norm_threshold": "Stop when the gradient's norm ‖∇𝓔̄‖ falls below this (off = never)",
     "loss_change_threshold": "Stop when the epoch's loss changes by less than this "
                              "(off = never)",
@@ -100,7 +100,7 @@ TIPS = {
 CAPTIONS = {"learning_rate": "Learning rate", "batch_size": "Batch size",
             "optimizer": "Optimiser", "momentum": "Momentum α",
             "regularization": "Regularisation", "regularization_rate": "Regularisation rate",
-            "loss": "Loss", "algorithm": "Learning rule", "epochs": "Epochs",
+            "loss": "Loss", "algorithm": "Learning rule", "epochs": "Epoch limit",
             "early_stopping_patience": "Patience (epochs)",
             "grad_norm_threshold": "Stop: ‖gradient‖ <",
             "loss_change_threshold": "Stop: Δloss <",
@@ -112,11 +112,6 @@ GRID = (("learning_rate", "batch_size"), ("optimizer", "momentum"),
         ("seed", "device"))
 COMBO_CHARS = 8  # combos are sized for this many characters and elide longer items
 SMALL_TEXT = 0.9  # captions and the status line, relative to the panel's font size
-
-
-def _number(value: float) -> str:
-    """A decimal number as typed, without exponent or trailing zeros: 1e-05 → 0.00001."""
-    return np.format_float_positional(value, trim="-")
 
 
 def _loss_text(value: float | None) -> str:
@@ -160,11 +155,9 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self._document = document
         self.controller = controller
-        self._locale = QLocale.c()
         self.editors: dict[str, QWidget] = {}
         self.figures: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
-        self._validators: dict[str, QDoubleValidator] = {}
         self._error_shown = False
         self._build_controls()
         self._build_figures()
@@ -280,7 +273,7 @@ class TrainingPanel(QWidget):
         self._show_status("")
 
     def _build_settings(self) -> None:
-        self._add_rate_combo("learning_rate", LEARNING_RATES, 1e3)
+        self._add_rate_combo("learning_rate")
         batch = self._spin(0, MAX_SAMPLES, "batch_size")
         batch.setSpecialValueText("full batch")
         self.batch_mode = BatchModeButtons(lambda size: self._set("batch_size", size))
@@ -291,8 +284,10 @@ class TrainingPanel(QWidget):
         momentum.setSingleStep(0.05)
         self._add_editor("momentum", momentum, momentum.valueChanged)
         self._add_choice("regularization", REGULARIZATION_NAMES)
-        self._add_rate_combo("regularization_rate", REGULARIZATION_RATES, 10.0)
+        self._add_rate_combo("regularization_rate")
         self._spin(1, 1_000_000, "epochs")
+        limit = QCheckBox()
+        self._add_editor("epoch_limit", limit, limit.toggled)
         self._threshold("grad_norm_threshold", 0.001)
         self._threshold("loss_change_threshold", 0.0001)
         self._spin(0, 1_000_000, "early_stopping_patience").setSpecialValueText("off")
@@ -346,18 +341,12 @@ class TrainingPanel(QWidget):
         spin.setKeyboardTracking(False)
         self._add_editor(field, spin, spin.valueChanged)
 
-    def _add_rate_combo(self, field: str, values: Sequence[str], top: float) -> None:
+    def _add_rate_combo(self, field: str) -> None:
         """An editable combo of suggested rates that also takes a typed number."""
-        combo = QComboBox()
-        combo.setEditable(True)
-        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        combo.addItems(list(values))
-        validator = QDoubleValidator(0.0, top, -1, combo)
-        validator.setLocale(self._locale)
+        combo = RateCombo(field, CAPTIONS[field])
         self._prepare(combo, field)
-        self._validators[field] = validator
-        combo.activated.connect(lambda _index: self._commit_rate(field))
-        combo.lineEdit().editingFinished.connect(lambda: self._commit_rate(field))
+        combo.committed.connect(lambda value: self._set(field, value))
+        combo.rejected.connect(self._on_rate_rejected)
 
     def _add_device_combo(self) -> None:
         available = {"auto": True, "cpu": True, "cuda": torch.cuda.is_available(),
@@ -412,15 +401,18 @@ class TrainingPanel(QWidget):
         layout.addStretch(1)
 
     def _field_widget(self, field: str) -> QWidget:
-        """The editor, or for the seed the editor with its dice button."""
-        if field != "seed":
+        """The editor; the seed with its dice button, the epochs with the limit's switch."""
+        if field not in ("seed", "epochs"):
             return self.editors[field]
         host = QWidget()
         row = QHBoxLayout(host)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
-        row.addWidget(self.editors["seed"], 1)
-        row.addWidget(self.new_seed_button)
+        if field == "epochs":
+            row.addWidget(self.editors["epoch_limit"])
+        row.addWidget(self.editors[field], 1)
+        if field == "seed":
+            row.addWidget(self.new_seed_button)
         return host
 
     # ---- the document ---------------------------------------------------------------------
@@ -449,10 +441,12 @@ class TrainingPanel(QWidget):
             for field, editor in self.editors.items():
                 if field == "loss":
                     self._show_loss()
-                elif field in self._validators:
-                    self._show_rate(field, getattr(config, field))
+                elif isinstance(editor, RateCombo):
+                    editor.show_value(getattr(config, field))
                 elif isinstance(editor, QComboBox):
                     editor.setCurrentIndex(editor.findData(getattr(config, field)))
+                elif isinstance(editor, QCheckBox):
+                    editor.setChecked(getattr(config, field))
                 elif isinstance(editor, QSpinBox):
                     editor.setValue(min(getattr(config, field), editor.maximum()))
                 elif isinstance(editor, QDoubleSpinBox):
@@ -463,13 +457,7 @@ class TrainingPanel(QWidget):
         self.batch_mode.show_batch(config.batch_size)
         self._enable(config.algorithm == "backprop", config.optimizer == "momentum",
                      config.regularization != "none")
-
-    def _show_rate(self, field: str, value: float) -> None:
-        combo = self.editors[field]
-        assert isinstance(combo, QComboBox)
-        text = _number(value)
-        combo.setCurrentIndex(combo.findText(text))
-        combo.setEditText(text)
+        self.editors["epochs"].setEnabled(config.epoch_limit)
 
     def _output_id(self) -> str | None:
         outputs = self._document.spec.of_kind("Output")
@@ -517,21 +505,10 @@ class TrainingPanel(QWidget):
             self._show_status(str(err), error=True)
             self._refresh()
 
-    def _commit_rate(self, field: str) -> None:
-        """Apply the number typed or picked in a rate combo, if it is one."""
-        combo = self.editors[field]
-        assert isinstance(combo, QComboBox)
-        text = combo.currentText().strip()
-        validator = self._validators[field]
-        state, _, _ = validator.validate(text, 0)
-        value, ok = self._locale.toDouble(text)
-        if state != QValidator.State.Acceptable or not ok:
-            top = _number(validator.top())
-            self._show_status(f"{CAPTIONS[field]}: '{text}' is not a number from 0 to {top}; "
-                              "type one such as 0.03 and press Enter.", error=True)
-            self._refresh()
-            return
-        self._set(field, value)
+    @Slot(str)
+    def _on_rate_rejected(self, message: str) -> None:
+        self._show_status(message, error=True)
+        self._refresh()
 
     def _edit_network(self, text: str, mutate: Callable[[NetworkSpec], object]) -> None:
         """An undoable network edit; says so when it leaves the network invalid."""
@@ -580,7 +557,8 @@ class TrainingPanel(QWidget):
         self.play_button.setIcon(self.style().standardIcon(icon))
         self.play_button.setText(text)
         self.play_button.setToolTip("Pause training" if running else
-                                    "Train: run the epochs set below (again after a stop)")
+                                    "Train until paused, or until a stopping criterion set "
+                                    "below holds")
         if state in (RUNNING, IDLE):  # a fresh start or a reset: earlier news is stale
             self.banner.hide()
             if not self._error_shown:

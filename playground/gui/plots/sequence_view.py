@@ -71,7 +71,7 @@ class SequenceView(QWidget):
         self.note.setWordWrap(True)
         self.charts = pg.GraphicsLayoutWidget()
         self.charts.setBackground(self.palette().color(QPalette.ColorRole.Base))
-        self.charts.setMinimumHeight(720)
+        self.charts.setMinimumHeight(600)
         self.hidden = Heatmap("hidden state hₜ", text)
         self.charts.addItem(self.hidden, row=0, col=0, colspan=MAX_GATES)
         self.gates = [Heatmap("", text) for _ in range(MAX_GATES)]
@@ -87,7 +87,7 @@ class SequenceView(QWidget):
         self.gradient.getAxis("left").setStyle(autoReduceTextSpace=False)  # ticks: log_ticks
         self.gradient.addLegend(offset=(-4, 4), labelTextColor=text)
         self.fit = self.charts.addPlot(row=3, col=0, colspan=MAX_GATES)
-        self.fit.setTitle("prediction (blue) and target (orange) of each test sample",
+        self.fit.setTitle("prediction (blue), target (orange)",
                           size=TITLE_SIZE, color=text)
         still_plot(self.fit, text)
         self.fit.setLabel("bottom", "test sample")
@@ -203,13 +203,13 @@ STATE_NAMES = {  # the memory state: its gradient's symbol, and what it is
 
 
 def gradient_title(states: set[str]) -> tuple[str, str]:
-    """The gradient chart's title and axis label for the memory states it shows."""
+    """The gradient chart's title (two short lines: the chart shares a narrow dock) and axis
+    label for the memory states it shows."""
     if len(states) == 1:
         symbol, what = STATE_NAMES[next(iter(states))]
-        return (f"{symbol}: the error signal reaching {what}, which carries the memory, at "
-                f"step t (log scale)", symbol)
-    return ("The error signal reaching the state that carries the memory at step t: "
-            "‖∂𝓔/∂cₜ‖ for an LSTM, ‖∂𝓔/∂hₜ‖ otherwise (log scale)", "‖∂𝓔/∂state‖")
+        return f"{symbol}: the error signal reaching<br>{what} at step t (log scale)", symbol
+    return ("The error signal reaching the memory at step t:<br>‖∂𝓔/∂cₜ‖ for an LSTM, "
+            "else ‖∂𝓔/∂hₜ‖ (log scale)", "‖∂𝓔/∂state‖")
 
 
 def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
