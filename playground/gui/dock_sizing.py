@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 # (share of the window, smallest, largest) in pixels.
 LEFT = (0.2, 270, 380)
 RIGHT = (0.3, 400, 620)
-BOTTOM = (0.3, 230, 340)  # of the height the docks share
+BOTTOM = (0.36, 240, 380)  # of the height the docks share
 DATA_SHARE = 0.55  # of the left column, under the palette's tabs
 TOLERANCE = 4  # pixels a dock may differ from the size set and still count as untouched
 
