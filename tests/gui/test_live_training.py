@@ -37,6 +37,7 @@ def controller(qtbot, processes):
 
 
 def test_circle_trained_through_the_controller_reaches_095(controller, qtbot):
+    controller.document.set_training(epoch_limit=True)
     controller.play()
     assert controller.state == RUNNING
     qtbot.waitUntil(lambda: controller.state == FINISHED, timeout=120_000)
