@@ -5,6 +5,10 @@ A `.playground` file is a zip holding `project.json` (readable, versioned), once
 with `allow_pickle=False`). A `.json` project holds the same JSON with
 any weights inline as nested lists, which is how presets are shipped. Writing is atomic: a
 temporary file is renamed over the target only when complete.
+
+Training settings missing from a file take their defaults: a file written before
+`epoch_limit` existed reads with the limit off (the window trains until paused) and keeps
+its `epochs`, which batch runs such as `playground train` still train.
 """
 
 from __future__ import annotations
