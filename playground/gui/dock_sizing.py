@@ -53,17 +53,30 @@ class DockSizing(QObject):
                      if self.window.dockWidgetArea(d) == area and d.isVisible()
                      and not d.isFloating()), None)
 
+    def _least(self, area: Qt.DockWidgetArea) -> int:
+        """The least width of a side column, or height of the bottom row."""
+        sizes = [d.minimumSizeHint() for d in self.window.findChildren(QDockWidget)
+                 if self.window.dockWidgetArea(d) == area and not d.isFloating()]
+        bottom = area == Qt.DockWidgetArea.BottomDockWidgetArea
+        return max((s.height() if bottom else s.width() for s in sizes), default=0)
+
     def _measure(self) -> dict[str, int]:
         right = self._right_dock()
         return {"left": self.left[0].width(), "right": right.width() if right else 0,
                 "bottom": self.bottom.height() if self.bottom.isVisible() else 0}
 
     def _touched(self) -> bool:
-        """Whether the user moved a separator since the sizes were last set."""
+        """Whether the user moved a separator since the sizes were last set. (A window too
+        small for its docks squeezes them to their least sizes: that is not the user's.)"""
         if self._set is None:
             return False
         now = self._measure()
-        return any(abs(now[k] - v) > TOLERANCE for k, v in self._set.items() if v and now[k])
+        areas = Qt.DockWidgetArea
+        least = {"left": self._least(areas.LeftDockWidgetArea),
+                 "right": self._least(areas.RightDockWidgetArea),
+                 "bottom": self._least(areas.BottomDockWidgetArea)}
+        return any(size and now[key] and abs(now[key] - size) > TOLERANCE
+                   and now[key] > least[key] + TOLERANCE for key, size in self._set.items())
 
     @Slot()
     def apply(self) -> None:

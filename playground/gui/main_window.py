@@ -294,8 +294,6 @@ class MainWindow(QMainWindow):
         self._fill_recent()
 
     def _build_toolbar(self) -> None:
-        bar = self.addToolBar("Training")
-        bar.setObjectName("toolbar-training")
         style = self.style()
         self.play_action = self._action("Play", self.controller.toggle, "Space",
                                         "Train, or pause training (Space)")
@@ -310,13 +308,11 @@ class MainWindow(QMainWindow):
         self.backprop_action = self._action("Backprop step…", self.inspect_backprop, None,
                                             "Follow one training sample through one "
                                             "backpropagation update, number by number")
-        bar.setMovable(False)
-        bar.setFloatable(False)
         self.top_bar = TopBar(self.document, [self.play_action, self.step_action,
                                               self.reset_action], [self.backprop_action])
+        self.addToolBar(self.top_bar)
         self.top_bar.message.connect(self._show_message)
         self.top_bar.speedChanged.connect(self.controller.set_speed)
-        bar.addWidget(self.top_bar)
         self.progress = QLabel()
         self.progress.setToolTip("The current run: epochs, updates, losses and accuracy")
         self.statusBar().addWidget(self.progress, 1)

@@ -181,12 +181,25 @@ def test_the_output_view_grows_with_the_window(window, qtbot):
 
 
 def test_shrinking_and_growing_again_leaves_no_sideways_scroll_bar(window, qtbot):
-    dock = window.findChild(QDockWidget, "dock-data")
-    window.resize(900, 600)
-    qtbot.wait(10)
-    window.resize(1280, 800)
-    qtbot.wait(10)
-    holder = dock.widget()
-    assert isinstance(holder, QScrollArea)
-    assert not holder.horizontalScrollBar().isVisible()
-    assert holder.widget().width() >= window.data_panel.minimumSizeHint().width()
+    output = window.findChild(QDockWidget, "dock-output")
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: output.width() > 450)
+    wide = output.width()
+    window.resize(window.minimumSizeHint().width(), 600)  # as small as it goes
+    qtbot.waitUntil(lambda: output.width() < wide)
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: output.width() == wide)  # the columns grow back with the window
+    for dock in window.findChildren(QDockWidget):
+        holder = dock.widget()
+        if isinstance(holder, QScrollArea) and dock.isVisible():
+            assert not holder.horizontalScrollBar().isVisible()
+            assert holder.widget().width() >= holder.widget().minimumSizeHint().width()
+
+
+def test_sizes_the_user_chose_stay_when_the_window_grows(window, qtbot):
+    output = window.findChild(QDockWidget, "dock-output")
+    window.resizeDocks([output], [440], pg.QtCore.Qt.Orientation.Horizontal)  # as a drag does
+    qtbot.waitUntil(lambda: output.width() == 440)
+    window.resize(1920, 1080)
+    qtbot.wait(20)
+    assert output.width() == 440

@@ -62,6 +62,8 @@ class NetworkView(QGraphicsView):
         if on == self.auto_fit:
             return
         self.auto_fit = on
+        if not on:
+            self.setSceneRect(QRectF())  # room to pan over the whole scene again
         policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else \
             Qt.ScrollBarPolicy.ScrollBarAsNeeded
         self.setHorizontalScrollBarPolicy(policy)
@@ -88,6 +90,7 @@ class NetworkView(QGraphicsView):
             rect |= node.sceneBoundingRect()
         margin = FIT_MARGIN
         rect = rect.adjusted(-margin, -margin, margin, margin)
+        self.setSceneRect(rect)  # centred in the canvas, whatever else the scene once held
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > MAX_FIT_ZOOM:
             self._scale_to(MAX_FIT_ZOOM)

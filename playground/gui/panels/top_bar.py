@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -65,34 +66,26 @@ def problem_of(name: str) -> str | None:
     return "regression" if info.task == TASK_REGRESSION else "classification"
 
 
-class TopBar(QWidget):
+class TopBar(QToolBar):
     """One row of captioned controls (`actions` as icons first, `tail` as text last);
-    `message` carries what went wrong with an edit."""
+    `message` carries what went wrong with an edit. In a narrow window the controls that do
+    not fit move into the bar's » menu."""
 
     message = Signal(str)
     speedChanged = Signal(object)  # steps per frame, or None for as fast as it goes
 
     def __init__(self, document: Document, actions: list[QAction], tail: list[QAction],
                  parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("Training", parent)
+        self.setObjectName("toolbar-training")
+        self.setMovable(False)
+        self.setFloatable(False)
         self._document = document
         self._small = QFont(self.font())
         self._small.setPointSizeF(self._small.pointSizeF() * 0.85)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
-        layout.setSpacing(14)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(2)
-        self.buttons = []
-        for action in actions:
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-            button.setAutoRaise(True)
-            buttons.addWidget(button)
-            self.buttons.append(button)
-        layout.addLayout(buttons)
-        self._build_speed(layout)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.addActions(actions)
+        self._build_speed()
         self.epoch = QLabel("000,000")
         big = QFont(self.font())
         big.setPointSizeF(big.pointSizeF() * 1.5)
@@ -100,16 +93,16 @@ class TopBar(QWidget):
         self.epoch.setFont(big)
         self.epoch.setToolTip("Epochs trained: passes through the whole training set")
         self.epoch.setMinimumWidth(self.epoch.sizeHint().width())
-        layout.addLayout(self._captioned("Epoch", self.epoch))
+        self._captioned("Epoch", self.epoch)
         self.learning_rate = self._rate("learning_rate", "Learning rate")
-        layout.addLayout(self._captioned("Learning rate", self.learning_rate))
+        self._captioned("Learning rate", self.learning_rate)
         self.activation = QComboBox()
         for name in ACTIVATIONS:
             self.activation.addItem(ACTIVATION_NAMES.get(name, name), name)
         self.activation.setToolTip("The activation φ of every hidden layer (the Output's "
                                    "follows its task); set one layer's in the Inspector")
         self.activation.activated.connect(self._on_activation)
-        layout.addLayout(self._captioned("Activation", self.activation))
+        self._captioned("Activation", self.activation)
         self.regularization = QComboBox()
         for name in PARAMS["regularization"].choices or ():
             self.regularization.addItem({"none": "None", "l1": "L1", "l2": "L2"}.get(name, name),
@@ -117,9 +110,9 @@ class TopBar(QWidget):
         self.regularization.setToolTip("A penalty on the weights: L1 (Σ|w|) or L2 (½Σw²)")
         self.regularization.activated.connect(
             lambda i: self._set("regularization", self.regularization.itemData(i)))
-        layout.addLayout(self._captioned("Regularisation", self.regularization))
+        self._captioned("Regularisation", self.regularization)
         self.regularization_rate = self._rate("regularization_rate", "Regularisation rate")
-        layout.addLayout(self._captioned("Reg. rate", self.regularization_rate))
+        self._captioned("Reg. rate", self.regularization_rate)
         self.batch_size = QSpinBox()
         batch = PARAMS["batch_size"]
         self.batch_size.setRange(int(batch.minimum or 0), int(batch.maximum or 0))
@@ -128,27 +121,32 @@ class TopBar(QWidget):
         self.batch_size.setToolTip("Samples per update: 1 = online learning, 0 = full batch")
         self.batch_size.setMinimumWidth(self.fontMetrics().horizontalAdvance("0000000") + 28)
         self.batch_size.valueChanged.connect(lambda v: self._set("batch_size", v))
-        layout.addLayout(self._captioned("Batch size", self.batch_size))
+        self._captioned("Batch size", self.batch_size)
         self.problem = QComboBox()
         self.problem.activated.connect(self._on_problem)
-        layout.addLayout(self._captioned("Problem type", self.problem))
-        layout.addStretch(1)
+        self._captioned("Problem type", self.problem)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
         for action in tail:
             button = QToolButton()
             button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setAutoRaise(True)
-            layout.addWidget(button)
+            self.addWidget(button)
         for combo in (self.learning_rate, self.regularization_rate):
             combo.setMinimumContentsLength(6)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         document.changed.connect(self._refresh)
         self._refresh()
 
     # ---- construction ---------------------------------------------------------------------
-    def _captioned(self, caption: str, widget: QWidget) -> QVBoxLayout:
-        column = QVBoxLayout()
+    def _captioned(self, caption: str, widget: QWidget) -> None:
+        """Add `widget` with a small caption above it."""
+        host = QWidget()
+        column = QVBoxLayout(host)
+        column.setContentsMargins(7, 0, 7, 0)
         column.setSpacing(0)
         label = QLabel(caption)
         label.setFont(self._small)
@@ -156,7 +154,7 @@ class TopBar(QWidget):
         label.setToolTip(widget.toolTip())
         column.addWidget(label)
         column.addWidget(widget)
-        return column
+        self.addWidget(host)
 
     def _rate(self, field: str, caption: str) -> RateCombo:
         combo = RateCombo(field, caption)
@@ -165,7 +163,7 @@ class TopBar(QWidget):
         combo.rejected.connect(self._on_rejected)
         return combo
 
-    def _build_speed(self, layout: QHBoxLayout) -> None:
+    def _build_speed(self) -> None:
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(len(SPEEDS) - 1)
@@ -186,7 +184,7 @@ class TopBar(QWidget):
         host.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
         host.setToolTip(self.speed.toolTip())
-        layout.addLayout(self._captioned("Speed", host))
+        self._captioned("Speed", host)
 
     # ---- the document ---------------------------------------------------------------------
     @property
