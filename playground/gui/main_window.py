@@ -623,6 +623,7 @@ class MainWindow(QMainWindow):
         """Fit a project that just opened. A new project (a preset) whose one row would be
         unreadably small in this canvas is wrapped into rows first, as part of opening it
         (no undo step; a user's file keeps its own arrangement)."""
+        self._sizing.apply()  # the canvas at its size for this window first
         self.view.fit()
         document = self.document
         if self.isVisible() and document.path is None and self._arranged is not document and \
@@ -674,15 +675,12 @@ class MainWindow(QMainWindow):
 
 
 def _scroller(widget: QWidget) -> QScrollArea:
-    """A vertical scroll area for a dock's panel, never narrower than the panel can be
-    (so that shrinking the window never cuts the panel off behind a sideways scroll bar)."""
+    """A scroll area for a dock's panel (the window sizes its columns to show the panels
+    without a sideways scroll bar, see DockSizing)."""
     holder = QScrollArea()
     holder.setWidget(widget)
     holder.setWidgetResizable(True)
     holder.setFrameShape(QScrollArea.Shape.NoFrame)
-    holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    bar = holder.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-    holder.setMinimumWidth(widget.minimumSizeHint().width() + bar)
     return holder
 
 

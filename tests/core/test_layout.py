@@ -55,7 +55,7 @@ def test_the_rows_follow_the_shape_of_the_view():
 @pytest.mark.parametrize("length", [2, 3, 4])
 def test_a_short_chain_stays_on_one_row(length):
     spec = chain(length)
-    positions = arrange_to_fit(spec, CANVAS, sizes_of(spec))
+    positions = arrange_to_fit(spec, (760.0, 480.0), sizes_of(spec))  # four columns: 0.8
     assert len({y for _, y in positions.values()}) == 1
 
 

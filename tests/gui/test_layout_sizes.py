@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QFontInfo
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -94,14 +95,15 @@ def squeezed(window: QWidget) -> list[str]:
     than their plots need (pyqtgraph then clips them at the right edge)."""
     found = []
     for widget in window.findChildren(QWidget):
-        if not widget.isVisible() or isinstance(widget.parentWidget(), QScrollArea):
+        on_screen = widget.isVisible() and not widget.visibleRegion().isEmpty()
+        if not on_screen or isinstance(widget.parentWidget(), QScrollArea):
             continue
         hint = widget.minimumSizeHint()
         if hint.isValid() and widget.minimumWidth() == 0 and widget.width() + 1 < hint.width():
             found.append(f"{type(widget).__name__} {widget.objectName()!r} "
                          f"{widget.width()} < {hint.width()}")
     for charts in window.findChildren(pg.GraphicsLayoutWidget):
-        need = charts.ci.effectiveSizeHint(pg.QtCore.Qt.SizeHint.MinimumSize).width()
+        need = charts.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
         if charts.isVisible() and charts.width() + 1 < need:
             found.append(f"plots {charts.width()} < {need:.0f}")
     return found
@@ -189,16 +191,21 @@ def test_shrinking_and_growing_again_leaves_no_sideways_scroll_bar(window, qtbot
     qtbot.waitUntil(lambda: output.width() < wide)
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: output.width() == wide)  # the columns grow back with the window
-    for dock in window.findChildren(QDockWidget):
-        holder = dock.widget()
-        if isinstance(holder, QScrollArea) and dock.isVisible():
-            assert not holder.horizontalScrollBar().isVisible()
-            assert holder.widget().width() >= holder.widget().minimumSizeHint().width()
+    holders = [d.widget() for d in window.findChildren(QDockWidget)
+               if isinstance(d.widget(), QScrollArea) and not d.visibleRegion().isEmpty()]
+    assert holders
+    qtbot.waitUntil(lambda: not any(h.horizontalScrollBar().isVisible() for h in holders))
+    assert all(h.widget().width() >= h.widget().minimumSizeHint().width() for h in holders)
 
 
 def test_sizes_the_user_chose_stay_when_the_window_grows(window, qtbot):
     output = window.findChild(QDockWidget, "dock-output")
-    window.resizeDocks([output], [440], pg.QtCore.Qt.Orientation.Horizontal)  # as a drag does
+    qtbot.waitUntil(lambda: output.width() == 400)
+    edge = QPoint(output.x() - 2, output.y() + output.height() // 2)  # the separator
+    QTest.mousePress(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
+    window.resizeDocks([output], [440], Qt.Orientation.Horizontal)  # as the drag does
+    QTest.mouseRelease(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       edge)
     qtbot.waitUntil(lambda: output.width() == 440)
     window.resize(1920, 1080)
     qtbot.wait(20)
