@@ -145,6 +145,7 @@ class TopBar(QToolBar):
     def _captioned(self, caption: str, widget: QWidget) -> None:
         """Add `widget` with a small caption above it."""
         host = QWidget()
+        host.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(host)
         column.setContentsMargins(7, 0, 7, 0)
         column.setSpacing(0)
