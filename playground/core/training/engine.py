@@ -256,7 +256,7 @@ class TrainerBase:
         """
         train_loss = test_loss = train_acc = test_acc = None
         due = self.seconds - self._last_test_eval >= EVAL_GAP
-        ends = self.epoch == self.first_epoch + 1 or self.epochs_left <= 0
+        ends = self.epoch == self.first_epoch + 1 or self.limit_reached
         if force_test or due or ends or self._affordable():
             self._last_test_eval = self.seconds
             started = time.perf_counter()
