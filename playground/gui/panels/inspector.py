@@ -23,12 +23,14 @@ from playground.gui.canvas.scene import NetworkScene, shape_text
 from playground.gui.document import Document, follow
 from playground.gui.theme import ERROR
 
-_NAMES = {"step": "step (Heaviside)", "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
-          "leaky_relu": "leaky ReLU", "linear": "linear", "softmax": "softmax",
-          "squared_error": "squared error ½Σe²", "binary_cross_entropy": "binary cross-entropy",
-          "cross_entropy": "categorical cross-entropy", "binary": "binary classification",
-          "multiclass": "multi-class classification", "regression": "regression",
-          "valid": "valid (no padding)", "same": "same ((k − 1)/2)"}
+# How choices read in the editors.
+CHOICE_NAMES = {
+    "step": "step (Heaviside)", "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
+    "leaky_relu": "leaky ReLU", "linear": "linear", "softmax": "softmax",
+    "squared_error": "squared error ½Σe²", "binary_cross_entropy": "binary cross-entropy",
+    "cross_entropy": "categorical cross-entropy", "binary": "binary classification",
+    "multiclass": "multi-class classification", "regression": "regression",
+    "valid": "valid (no padding)", "same": "same ((k − 1)/2)"}
 
 
 def _size_rule(kind: str, params: dict[str, Any], inputs: list[tuple] | None) -> str:
@@ -124,7 +126,7 @@ class Inspector(QWidget):
         if param.choices is not None:
             combo = QComboBox()
             for choice in param.choices:
-                combo.addItem(_NAMES.get(choice, choice), choice)
+                combo.addItem(CHOICE_NAMES.get(choice, choice), choice)
             combo.activated.connect(lambda i: self._set(name, combo.itemData(i)))
             return combo
         if param.type is tuple:

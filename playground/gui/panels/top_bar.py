@@ -33,15 +33,14 @@ from playground.core.layers import ACTIVATIONS, KINDS, SpecError
 from playground.core.probes import Frame
 from playground.core.training.config import PARAMS, TrainConfigError
 from playground.gui.document import Document, follow
+from playground.gui.panels.inspector import CHOICE_NAMES
 from playground.gui.panels.rate_combo import RateCombo
+from playground.gui.panels.training_panel import MUTED, REGULARIZATION_NAMES
 
 # Steps trained between two frames, slowest first; None: as fast as it goes.
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 300, 1000, None)
-ACTIVATION_NAMES = {"step": "Step", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU",
-                    "leaky_relu": "Leaky ReLU", "linear": "Linear"}
 MIXED = "mixed"
 PROBLEMS = {"classification": "Classification", "regression": "Regression"}
-MUTED = "#80868b"
 
 
 def speed_text(steps: int | None) -> str:
@@ -98,15 +97,14 @@ class TopBar(QToolBar):
         self._captioned("Learning rate", self.learning_rate)
         self.activation = QComboBox()
         for name in ACTIVATIONS:
-            self.activation.addItem(ACTIVATION_NAMES.get(name, name), name)
+            self.activation.addItem(CHOICE_NAMES.get(name, name), name)
         self.activation.setToolTip("The activation φ of every hidden layer (the Output's "
                                    "follows its task); set one layer's in the Inspector")
         self.activation.activated.connect(self._on_activation)
         self._captioned("Activation", self.activation)
         self.regularization = QComboBox()
         for name in PARAMS["regularization"].choices or ():
-            self.regularization.addItem({"none": "None", "l1": "L1", "l2": "L2"}.get(name, name),
-                                        name)
+            self.regularization.addItem(REGULARIZATION_NAMES.get(name, name), name)
         self.regularization.setToolTip("A penalty on the weights: L1 (Σ|w|) or L2 (½Σw²)")
         self.regularization.activated.connect(
             lambda i: self._set("regularization", self.regularization.itemData(i)))
