@@ -2,4 +2,5 @@
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("QT_QPA_PLATFORM", "").strip():  # unset, or set to nothing
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -10,6 +10,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from playground.gui.platform_check import (
+    forget_empty_platform,
+    install_message,
+    missing_libraries,
+    uses_xcb,
+)
+
 if TYPE_CHECKING:
     from playground.gui.main_window import MainWindow
 
@@ -34,6 +41,7 @@ def application(offscreen: bool = False) -> QApplication:
         return app
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    forget_empty_platform()
     app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -45,10 +53,15 @@ def application(offscreen: bool = False) -> QApplication:
 
 
 def main() -> int:
+    forget_empty_platform()
     if not has_display():
         print("error: no display to open the window on (DISPLAY is not set); run it on a "
               "desktop, or use 'playground snapshot SOURCE --out FILE.png' for a picture",
               file=sys.stderr)
+        return 2
+    missing = missing_libraries() if uses_xcb() else []
+    if missing:
+        print(install_message(missing), file=sys.stderr)
         return 2
     app = application()
     from playground.gui.error_dialog import ErrorReporter
