@@ -16,6 +16,7 @@ from playground.gui.platform_check import (
     missing_libraries,
     uses_xcb,
 )
+from playground.gui.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
     from playground.gui.main_window import MainWindow
@@ -49,6 +50,7 @@ def application(offscreen: bool = False) -> QApplication:
     from playground.gui.theme import apply_theme
 
     apply_theme(app)
+    install_wheel_guard(app)
     return app
 
 

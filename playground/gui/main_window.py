@@ -58,6 +58,7 @@ from playground.gui.plots.deep_docks import DeepDocks
 from playground.gui.plots.frame_gate import FrameGate
 from playground.gui.plots.gradients import GradientView
 from playground.gui.plots.perceptron import PerceptronView
+from playground.gui.wheel_guard import install_wheel_guard
 from playground.gui.worker import TrainingController
 
 TRACEBACK = "Traceback (most recent call last):"
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: QSettings | None = None, document: Document | None = None):
         super().__init__()
+        install_wheel_guard(QApplication.instance())  # also where no app.application() ran
         self._tidy_timer = QTimer(self, singleShot=True, interval=0)
         self._tidy_timer.timeout.connect(self._tidy_tab_bars)
         self._fit_timer = QTimer(self, singleShot=True, interval=0)  # after the docks settle
