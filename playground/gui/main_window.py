@@ -373,6 +373,7 @@ class MainWindow(QMainWindow):
         self.training_panel.set_document(document)
         self.top_bar.set_document(document)
         self.approximation.set_document(document)
+        self.curves.clear_runs()  # kept runs compare runs of one project, never of two
         self.controller.set_document(document)
         self._document_changed()
 

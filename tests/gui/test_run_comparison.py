@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from playground.core.presets import load_preset
+from playground.core.training.snapshots import EpochRecord
+from playground.gui.document import Document
 from playground.gui.worker import FINISHED, PAUSED
 
 
@@ -74,3 +77,26 @@ def test_without_the_epoch_limit_play_trains_past_the_epoch_count(window, qtbot)
     assert window.controller.state == "running"
     window.play_action.trigger()
     assert window.controller.state == PAUSED
+
+
+def test_kept_runs_belong_to_their_project(window, qtbot, tmp_path):
+    curves = window.curves
+    long_run = [EpochRecord(e, 10 * e, 1.0 / e, None, None, None, 0.1 * e) for e in
+                range(1, 201)]
+    curves.show_history(long_run)
+    curves.keep_action.trigger()
+    assert len(curves.kept) == 1
+    window.set_document(Document.untitled(load_preset("xor")))  # File → New
+    assert not curves.kept and not curves.runs_caption.isVisible()
+    kept_items = [item for item in curves.loss_plot.getPlotItem().listDataItems()
+                  if item.xData is not None and len(item.xData) == len(long_run)]
+    assert not kept_items  # nothing of circle's run is drawn over xor
+    curves.show_history(long_run[:5])
+    curves.keep_action.trigger()
+    drawn = [item.xData for item in curves.loss_plot.getPlotItem().listDataItems()
+             if item.xData is not None and len(item.xData)]
+    assert max(xs.max() for xs in drawn) == 5  # the epoch axis is xor's own
+    path = tmp_path / "xor.playground"
+    window.document.save(path)
+    assert window.open_path(path)  # File → Open
+    assert not curves.kept

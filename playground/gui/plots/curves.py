@@ -368,6 +368,7 @@ class CurvesView(QWidget):
         for curve in self._kept_curves:
             self.loss_plot.removeItem(curve)
         self.kept, self._kept_curves = [], []
+        self._runs_kept = 0
         self._show_runs()
 
     def _show_runs(self) -> None:
