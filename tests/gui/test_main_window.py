@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QRectF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox, QTabBar
 
@@ -118,6 +118,24 @@ def test_new_opens_the_gallery_and_starts_from_the_chosen_preset(window, monkeyp
     assert window.document.project.title == "XOR quadrants"
     assert window.document.path is None and not window.document.dirty
     assert set(window.scene.nodes) == {layer.id for layer in window.document.spec.layers}
+
+
+@pytest.mark.parametrize("chosen", ["xor", None])  # None: the empty network
+def test_after_new_the_network_sits_in_the_middle_of_the_canvas(window, monkeypatch, chosen):
+    window.set_document(Document.untitled(load_preset("digits-cnn")))  # a wide one first
+    monkeypatch.setattr(PresetGallery, "exec", lambda self: self.select(chosen) or
+                        PresetGallery.DialogCode.Accepted)
+    window.new_action.trigger()
+    QApplication.processEvents()
+    view = window.view
+    network = QRectF()
+    for node in window.scene.nodes.values():
+        network |= node.sceneBoundingRect()
+    shown = view.mapFromScene(network).boundingRect()
+    middle = view.viewport().rect().center()
+    assert abs(shown.center().x() - middle.x()) <= 3
+    assert abs(shown.center().y() - middle.y()) <= 3
+    assert view.viewport().rect().contains(shown)
 
 
 def test_undo_history_belongs_to_each_document(window, monkeypatch):

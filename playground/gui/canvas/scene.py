@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from playground.core.graph import GraphInfo
 from playground.core.layers import KINDS, SpecError
-from playground.core.layout import arrange, arrange_to_fit
+from playground.core.layout import FIT_MARGIN, arrange, arrange_to_fit
 from playground.core.probes import Frame
 from playground.core.spec import LayerSpec, NetworkSpec
 from playground.gui.canvas.items import (
@@ -24,6 +24,7 @@ from playground.gui.canvas.items import (
 )
 from playground.gui.document import Document, follow
 
+SCENE_MARGIN = FIT_MARGIN  # the scene reaches this far beyond its items: room to fit them
 CHAIN_REACH = 320.0  # a node dropped this close after a chain's open end is connected to it
 
 
@@ -68,6 +69,10 @@ def node_view(layer: LayerSpec, info: GraphInfo) -> NodeView:
                     errors)
 
 
+def _with_margin(rect: QRectF) -> QRectF:
+    return rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+
+
 class NetworkScene(QGraphicsScene):
     """Nodes and edges mirroring the document's spec; all edits go through the document."""
 
@@ -91,6 +96,16 @@ class NetworkScene(QGraphicsScene):
         self.document = follow(self.document, document, self.sync)
         self.clear_items()
         self.sync()
+        # The scene's extent is the new network's alone: with the last project's (Qt never
+        # shrinks it), the view could not centre a smaller network and showed it top-left.
+        self.setSceneRect(_with_margin(self.itemsBoundingRect()))
+
+    def _cover(self, rect: QRectF) -> None:
+        """Grow the scene's extent to hold `rect` and a margin (scroll bars reach every
+        item; fitting the view has room for its margins)."""
+        rect = _with_margin(rect)
+        if not self.sceneRect().contains(rect):
+            self.setSceneRect(self.sceneRect() | rect)
 
     def clear_items(self) -> None:
         for item in [*self.edges.values(), *self.nodes.values()]:
@@ -126,6 +141,7 @@ class NetworkScene(QGraphicsScene):
             self.edges[item.key] = item
             self.addItem(item)
         self._syncing = False
+        self._cover(self.itemsBoundingRect())
 
     def show_frame(self, frame: Frame) -> None:
         """Draw each hidden unit's picture in its node and the weights on the edges."""
@@ -138,9 +154,12 @@ class NetworkScene(QGraphicsScene):
             edge.set_weights(frame.weights.get(target) if single else None)
 
     def node_moved(self, node: NodeItem) -> None:
+        rect = node.sceneBoundingRect()
         for edge in self.edges.values():
             if node in (edge.source, edge.target):
                 edge.refresh()
+                rect |= edge.sceneBoundingRect()
+        self._cover(rect)
 
     def selected_ids(self) -> list[str]:
         return [i.layer_id for i in self.selectedItems() if isinstance(i, NodeItem)]
