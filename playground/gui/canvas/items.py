@@ -48,6 +48,9 @@ WEIGHT_LINES_MAX = 64  # draw each weight of an edge up to this many, else a sum
 WRAP_MIN_DROP = 80.0  # an edge going back left and down this far wraps between rows
 WRAP_RADIUS = 24.0
 WRAP_LANES = 24.0  # how wide the bundle of weight lines of a wrapping edge runs
+WEIGHT_PEN = (0.6, 4.0)  # a weight line's width: the thinnest, plus this much for the largest
+SUMMARY_PEN = (1.5, 3.0)  # the summary line's width: the same, by the weights' RMS
+WIDEST_PEN = max(sum(WEIGHT_PEN), sum(SUMMARY_PEN), 3.0)  # 3: a selected or hovered edge
 
 
 @dataclass(frozen=True)
@@ -251,20 +254,19 @@ class NodeItem(QGraphicsObject):
             painter.setPen(QPen(palette.mid().color(), 0.8))
             painter.setBrush(QBrush())
             painter.drawRect(target)
-        if self._more:
-            last = self._thumb_rect(len(self._thumbs) - 1)
-            self._text(painter, QRectF(last.right() + 2, last.top(), 40, THUMB),
-                       f"+{self._more}", palette.placeholderText().color())
+        if self._more:  # the units without a picture, beside the parameter count
+            self._text(painter, QRectF(10, 62, NODE_WIDTH - 20, 16), f"+{self._more} more",
+                       palette.placeholderText().color(), align=Qt.AlignmentFlag.AlignRight)
 
     @staticmethod
     def _text(painter: QPainter, rect: QRectF, text: str, color: QColor,
-              bold: bool = False) -> None:
+              bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
         font = QFont(QApplication.font())
         font.setBold(bold)
         painter.setFont(font)
         painter.setPen(color)
         elided = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+        painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, elided)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:  # noqa: N802
         if change == QGraphicsItem.GraphicsItemChange.ItemScenePositionHasChanged:
@@ -310,7 +312,12 @@ def _wrap_path(start: QPointF, end: QPointF, middle: float) -> QPainterPath:
 
 
 class EdgeItem(_Highlight, QGraphicsPathItem):
-    """A connection between two nodes; selectable and deletable."""
+    """A connection between two nodes; selectable and deletable.
+
+    With weights it draws a fan of lines, one per weight, from unit to unit (or one summary
+    line); its bounding rectangle holds the whole fan and the widest pen, so that Qt
+    repaints all of it and leaves nothing behind when it changes or goes.
+    """
 
     def __init__(self, source: NodeItem, target: NodeItem):
         super().__init__()
@@ -318,21 +325,32 @@ class EdgeItem(_Highlight, QGraphicsPathItem):
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
-        self.setToolTip(f"{source.view.title} → {target.view.title}  (select and press Delete "
-                        "to remove; drag its input end to reroute)")
         self.weights: np.ndarray | None = None
+        self._fan: list[QPainterPath] = []  # one path per weight, row-major
+        self._bounds = QRectF()
         self.refresh()
 
     def set_weights(self, weights: np.ndarray | None) -> None:
         """The target's weight matrix (out × in) for the lines drawn on this edge."""
+        reshaped = (None if weights is None else weights.shape) != \
+            (None if self.weights is None else self.weights.shape)
         self.weights = weights
-        if weights is not None:
-            share = float((weights > 0).mean()) if weights.size else 0.0
-            self.setToolTip(f"{self.source.view.title} → {self.target.view.title}\n"
-                            f"weights {weights.shape[0]}×{weights.shape[1]}: mean |w| "
-                            f"{float(np.abs(weights).mean()):.3f}, {share:.0%} positive "
-                            "(blue +, orange −; thicker = larger)")
+        if reshaped:
+            self._layout_fan()
+        self._set_tip()
         self.update()
+
+    def _set_tip(self) -> None:
+        tip = f"{self.source.view.title} → {self.target.view.title}"
+        w = self.weights
+        if w is None:
+            tip += "  (select and press Delete to remove; drag its input end to reroute)"
+        else:
+            share = float((w > 0).mean()) if w.size else 0.0
+            tip += (f"\nweights {w.shape[0]}×{w.shape[1]}: mean |w| "
+                    f"{float(np.abs(w).mean()):.3f}, {share:.0%} positive "
+                    "(blue +, orange −; thicker = larger)")
+        self.setToolTip(tip)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         self.scene().nodeActivated.emit(self.target.layer_id)
@@ -342,13 +360,38 @@ class EdgeItem(_Highlight, QGraphicsPathItem):
         return self.source.layer_id, self.target.layer_id
 
     def refresh(self) -> None:
-        """Follow the ports after a node moved."""
+        """Follow the ports after a node moved, grew or was renamed."""
         assert self.source.output_port is not None and self.target.input_port is not None
         start, end = self.source.output_port.anchor(), self.target.input_port.anchor()
         self.middle = self._free_middle(start, end) if wraps(start, end) else \
             (start.y() + end.y()) / 2
-        self.prepareGeometryChange()
         self.setPath(edge_path(start, end, self.middle))
+        self._layout_fan()
+        self._set_tip()
+
+    def _layout_fan(self) -> None:
+        """The lines of each weight, unit to unit, and the rectangle that holds them all."""
+        w = self.weights
+        self._fan = []
+        if w is not None and 0 < w.size <= WEIGHT_LINES_MAX:
+            out_count, in_count = w.shape
+            for i in range(out_count):
+                end = self.target.unit_anchor(i, out_count, output=False)
+                for j in range(in_count):
+                    start = self.source.unit_anchor(j, in_count, output=True)
+                    lane = WRAP_LANES * ((i * in_count + j) / max(1, w.size - 1) - 0.5)
+                    self._fan.append(edge_path(start, end, self.middle + lane))
+        rect = self.path().boundingRect()
+        for path in self._fan:
+            rect |= path.boundingRect()
+        pad = WIDEST_PEN / 2 + 1.0
+        rect.adjust(-pad, -pad, pad, pad)
+        if rect != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = rect
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        return self._bounds
 
     def _free_middle(self, start: QPointF, end: QPointF) -> float:
         """Where a wrap runs back: the middle of the widest gap between the nodes it passes."""
@@ -383,7 +426,7 @@ class EdgeItem(_Highlight, QGraphicsPathItem):
         if w is None or self.isSelected():
             painter.setPen(QPen(color, 3.0 if self._hover or self.isSelected() else 2.0))
             painter.drawPath(self.path())
-        elif w.size <= WEIGHT_LINES_MAX:
+        elif self._fan:
             self._paint_each_weight(painter, w)
         else:
             self._paint_summary(painter, w)
@@ -391,20 +434,16 @@ class EdgeItem(_Highlight, QGraphicsPathItem):
     def _paint_each_weight(self, painter: QPainter, w: np.ndarray) -> None:
         """One line per weight, unit to unit: colour by sign, thickness by size."""
         biggest = float(np.abs(w).max()) or 1.0
-        out_count, in_count = w.shape
-        for i in range(out_count):
-            end = self.target.unit_anchor(i, out_count, output=False)
-            for j in range(in_count):
-                start = self.source.unit_anchor(j, in_count, output=True)
-                painter.setPen(_weight_pen(float(w[i, j]), biggest))
-                lane = WRAP_LANES * ((i * in_count + j) / max(1, w.size - 1) - 0.5)
-                painter.drawPath(edge_path(start, end, self.middle + lane))
+        for path, value in zip(self._fan, w.ravel(), strict=True):
+            painter.setPen(_weight_pen(float(value), biggest))
+            painter.drawPath(path)
 
     def _paint_summary(self, painter: QPainter, w: np.ndarray) -> None:
         """Too many weights to draw: one line, coloured by the balance of signs."""
         positive = float((w > 0).mean())
         pen = _weight_pen(positive - 0.5, 0.5)
-        pen.setWidthF(1.5 + 3.0 * min(1.0, float(np.sqrt((w ** 2).mean()))))
+        rms = float(np.sqrt((w ** 2).mean()))
+        pen.setWidthF(SUMMARY_PEN[0] + SUMMARY_PEN[1] * min(1.0, rms))
         painter.setPen(pen)
         painter.drawPath(self.path())
 
@@ -414,7 +453,7 @@ def _weight_pen(value: float, biggest: float) -> QPen:
     color = QColor(POSITIVE if value > 0 else NEGATIVE)
     strength = min(1.0, abs(value) / biggest)
     color.setAlphaF(0.35 + 0.65 * strength)
-    return QPen(color, 0.6 + 4.0 * strength)
+    return QPen(color, WEIGHT_PEN[0] + WEIGHT_PEN[1] * strength)
 
 
 def _picture(values: np.ndarray, levels: tuple[float, float], size: int) -> QPixmap:

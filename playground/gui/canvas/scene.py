@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
@@ -133,13 +134,23 @@ class NetworkScene(QGraphicsScene):
                 item.set_view(view)
             item.setPos(QPointF(*layer.position))
             item.setSelected(layer.id in selected)
-        for edge in self.edges.values():
-            self.removeItem(edge)
-        self.edges = {}
+        edges = {}
         for e in spec.edges:
-            item = EdgeItem(self.nodes[e.source], self.nodes[e.target])
-            self.edges[item.key] = item
-            self.addItem(item)
+            item = self.edges.pop((e.source, e.target), None)
+            ends = self.nodes[e.source], self.nodes[e.target]
+            if item is None or (item.source, item.target) != ends:
+                if item is not None:  # a node was replaced by one of another kind
+                    self.removeItem(item)
+                item = EdgeItem(*ends)
+                self.addItem(item)
+            else:  # kept, with the last weights it showed while they still fit
+                item.refresh()
+                if not self._weights_fit(item, item.weights):
+                    item.set_weights(None)
+            edges[item.key] = item
+        for stale in self.edges.values():
+            self.removeItem(stale)
+        self.edges = edges
         self._syncing = False
         self._cover(self.itemsBoundingRect())
 
@@ -148,10 +159,19 @@ class NetworkScene(QGraphicsScene):
         for layer_id, node in self.nodes.items():
             maps = frame.unit_maps.get(layer_id)
             node.set_pictures(maps, frame.unit_ranges.get(layer_id, (-1.0, 1.0)))
-        spec = self.document.spec
         for (_source, target), edge in self.edges.items():
-            single = len(spec.inputs_of(target)) == 1
-            edge.set_weights(frame.weights.get(target) if single else None)
+            weights = frame.weights.get(target)
+            edge.set_weights(weights if self._weights_fit(edge, weights) else None)
+
+    def _weights_fit(self, edge: EdgeItem, weights: np.ndarray | None) -> bool:
+        """Whether `weights` (out × in) are those of this edge alone, for the current spec."""
+        source, target = edge.key
+        if weights is None or weights.ndim != 2 or len(self.document.spec.inputs_of(target)) != 1:
+            return False
+        shapes = self.document.info.shapes
+        if source not in shapes or target not in shapes:
+            return False
+        return weights.shape == (shapes[target][-1], shapes[source][-1])
 
     def node_moved(self, node: NodeItem) -> None:
         rect = node.sceneBoundingRect()
