@@ -133,3 +133,26 @@ def test_logistic_regression_shows_the_lectures_gradient(window, qtbot):
     assert f"= ({number((mu - step.target[0]) * out.inputs[0])}, " \
            f"{number((mu - step.target[0]) * out.inputs[1])})" in text
     assert "Σₙ (μₙ − yₙ) xₙ" in text
+
+
+def chosen_on_screen(inspector: BackpropInspector) -> bool:
+    """Whether the highlighted unit and its numbers lie inside the visible part of the view."""
+    unit = next(i for i in inspector.scene.items() if isinstance(i, _Unit)
+                and (i.layer, i.unit) == inspector.selected)
+    shown = inspector.view.mapFromScene(unit.sceneBoundingRect()).boundingRect()
+    return inspector.view.viewport().rect().contains(shown)
+
+
+def test_the_highlighted_unit_is_scrolled_into_view(window, qtbot):
+    window.set_document(Document.untitled(load_preset("deep-relu")))  # wider than the dialog
+    inspector = window.backprop_inspector()
+    qtbot.addWidget(inspector)
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    assert inspector.view.horizontalScrollBar().maximum() > 0  # the diagram does not fit
+    assert inspector.selected == (0, 0) and chosen_on_screen(inspector)
+    while inspector.next_button.isEnabled():  # the error and δ move to the output, and back
+        inspector.next()
+        assert chosen_on_screen(inspector), inspector.phase.title
+    click_unit(inspector, 2, 7)
+    assert inspector.selected == (2, 7) and chosen_on_screen(inspector)

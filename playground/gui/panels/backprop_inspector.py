@@ -9,7 +9,7 @@ numbers put in. "Apply update" adds Δw to the project's weights as one undo ste
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QGraphicsEllipseItem,
@@ -77,6 +77,7 @@ class BackpropInspector(QDialog):
         self.selected = (0, 0)  # (layer, unit); layer 0 is the first Dense layer
         self._trainer: TrainerBase | None = None
         self._loss_before: float | None = None
+        self._chosen: QRectF | None = None  # the chosen unit and its numbers, in the scene
         self._build()
         self._load()
 
@@ -283,14 +284,28 @@ class BackpropInspector(QDialog):
             self._unit(-1, i, centre, False)
             self._text(f"x{i + 1} = {number(step.layers[0].inputs[i])}",
                        centre + QPointF(-RADIUS - 4, -RADIUS - 18), None)
+        self._chosen = None
         for index in range(len(step.layers)):
             for j, centre in enumerate(centres[index + 1]):
-                self._unit(index, j, centre, (index, j) == (layer, unit))
+                chosen = (index, j) == (layer, unit)
+                area = self._unit(index, j, centre, chosen)
                 label = unit_label(step, phase.kind, index, j)
                 if self._delta_shown(phase, index):
                     label += "\n" + delta_label(step, index, j)
-                self._text(label, centre + QPointF(RADIUS + 4, -RADIUS), None)
+                area |= self._text(label, centre + QPointF(RADIUS + 4, -RADIUS), None)
+                if chosen:
+                    self._chosen = area
         self.view.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        """Scroll the chosen unit, with its numbers, into view."""
+        if self._chosen is not None:
+            self.view.ensureVisible(self._chosen, 40, 40)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._show_chosen()  # now that the view has its size
 
     def _edge_in_focus(self, kind: str, index: int, j: int, i: int) -> bool:
         """Incoming edges of the chosen unit (forward, Δw); its outgoing ones for hidden δ."""
@@ -302,18 +317,21 @@ class BackpropInspector(QDialog):
     def _delta_shown(self, phase: Phase, index: int) -> bool:
         return phase.kind == "change" or (phase.kind == "delta" and index >= phase.layer)
 
-    def _unit(self, layer: int, unit: int, centre: QPointF, chosen: bool) -> None:
+    def _unit(self, layer: int, unit: int, centre: QPointF, chosen: bool) -> QRectF:
+        """Draw a unit; returns where it is."""
         item = _Unit(self, layer, unit, centre)
         item.setBrush(QBrush(HIGHLIGHT if chosen else QColor("white")))
         item.setPen(QPen(QColor("#202124"), 1.5))
         self.scene.addItem(item)
+        return item.sceneBoundingRect()
 
-    def _text(self, text: str, at: QPointF, color: QColor | None) -> None:
-        """Black text at `at`; coloured (an edge's number) on a white patch, centred."""
+    def _text(self, text: str, at: QPointF, color: QColor | None) -> QRectF:
+        """Black text at `at`; coloured (an edge's number) on a white patch, centred.
+        Returns where it is."""
         item = self.scene.addSimpleText(text)
         if color is None:
             item.setPos(at)
-            return
+            return item.sceneBoundingRect()
         item.setBrush(QBrush(color))
         box = item.boundingRect()
         item.setPos(at - box.center())
@@ -321,3 +339,4 @@ class BackpropInspector(QDialog):
                                    QPen(Qt.PenStyle.NoPen), QBrush(QColor(255, 255, 255, 230)))
         patch.setZValue(1)
         item.setZValue(2)
+        return patch.sceneBoundingRect()
