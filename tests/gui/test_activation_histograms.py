@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from playground.core.presets import load_preset
 from playground.gui.document import Document
-from playground.gui.plots.activations import layer_title
+from playground.gui.plots.activations import MIN_PLOT_HEIGHT, layer_title
 
 
 def raise_dock(window, title: str) -> QDockWidget:
@@ -57,3 +59,22 @@ def test_a_hidden_histogram_tab_draws_nothing_until_it_is_shown(window, qtbot):
     assert list(window.activations.plots) == ["dense_1", "dense_2"]  # still the last drawn
     activations.raise_()
     qtbot.waitUntil(lambda: len(window.activations.plots) == 6)
+
+
+def test_a_deep_network_scrolls_its_histograms_instead_of_squeezing_them(window, qtbot):
+    window.resize(1280, 800)
+    raise_dock(window, "activations")
+    window.set_document(Document.untitled(load_preset("vanishing-sigmoid")))  # 6 layers
+    view = window.activations
+    qtbot.waitUntil(lambda: len(view.plots) == 6)
+    QApplication.processEvents()
+    label_height = QFontMetrics(view.font()).height()
+    for plot in view.plots.values():
+        box = plot.plot.getViewBox()
+        assert plot.plot.height() >= MIN_PLOT_HEIGHT - 20  # less the layout's spacing
+        assert box.height() >= 3 * label_height  # room for the labels -1, 0 and 1
+        ticks = [value for value, _ in plot.plot.getAxis("left")._tickLevels[0]]
+        pixels = sorted(box.mapViewToScene(QPointF(0, v)).y() for v in ticks
+                        if box.viewRange()[1][0] <= v <= box.viewRange()[1][1])
+        assert all(b - a >= label_height for a, b in zip(pixels, pixels[1:], strict=False))
+    assert view.scroll.verticalScrollBar().maximum() > 0  # three rows do not fit: it scrolls

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from playground.core.health import SATURATED_SLOPE, FieldHistogram
 from playground.core.probes import Frame
@@ -23,6 +23,8 @@ BAR_COLOR = QColor(26, 115, 232, 110)
 PHI_COLOR = QColor("#202124")
 SLOPE_COLOR = QColor("#e8710a")
 Y_RANGE = (-1.1, 1.1)
+Y_TICKS = [[(v, f"{v:g}") for v in (-1.0, 0.0, 1.0)]]  # φ's range: three labels never crowd
+MIN_PLOT_HEIGHT = 120  # per histogram, title and axes included; more layers scroll
 NONE_TEXT = "No hidden Dense layers: nothing to show."
 
 
@@ -86,7 +88,13 @@ class ActivationView(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.caption)
         layout.addWidget(self.note)
-        layout.addWidget(self.graphics, 1)
+        # Deep networks scroll rather than squeeze each histogram to a sliver.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.graphics)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.scroll, 1)
         self.plots: dict[str, _LayerPlot] = {}
 
     def show_frame(self, frame: Frame) -> None:
@@ -95,6 +103,7 @@ class ActivationView(QWidget):
         if list(histograms) != list(self.plots):
             self._rebuild(list(histograms))
         self.note.setVisible(not histograms)
+        self.scroll.setVisible(bool(histograms))
         self.graphics.setVisible(bool(histograms))
         dead = frame.snapshot.dead_units
         for node, histogram in histograms.items():
@@ -107,4 +116,7 @@ class ActivationView(QWidget):
             plot = self.graphics.addPlot(row=index // COLUMNS, col=index % COLUMNS)
             still_plot(plot, self._text)
             plot.getAxis("left").setWidth(28)
+            plot.getAxis("left").setTicks(Y_TICKS)
             self.plots[node] = _LayerPlot(plot, self._text)
+        rows = -(-len(nodes) // COLUMNS)
+        self.graphics.setMinimumHeight(rows * MIN_PLOT_HEIGHT)
