@@ -21,6 +21,7 @@ from playground.core.image_probes import output_size_text
 from playground.core.layers import KINDS, Param, SpecError
 from playground.gui.canvas.scene import NetworkScene, shape_text
 from playground.gui.document import Document, follow
+from playground.gui.panels.step_hint import StepHint
 from playground.gui.theme import ERROR
 
 # How choices read in the editors.
@@ -59,9 +60,10 @@ class Inspector(QWidget):
         self._problems = QLabel()
         self._problems.setWordWrap(True)
         self._problems.setStyleSheet(f"color: {ERROR.name()}")
+        self.step_hint = StepHint(document)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
-        for widget in (self._title, self._problems, self._form_host):
+        for widget in (self.step_hint, self._title, self._problems, self._form_host):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.editors: dict[str, QWidget] = {}
@@ -71,6 +73,7 @@ class Inspector(QWidget):
 
     def set_document(self, document: Document) -> None:
         self.document = follow(self.document, document, self.refresh)
+        self.step_hint.set_document(document)
         self.refresh()
 
     # ---- building the form ---------------------------------------------------------------
