@@ -16,8 +16,16 @@ Shape = tuple[int, ...]
 # The lecture's four activations first, then the extras.
 ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "linear")
 OUTPUT_ACTIVATIONS = (*ACTIVATIONS, "softmax")
+# The values a bounded activation takes; the unbounded ones (ReLU, linear) have none.
+ACTIVATION_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "step": (0.0, 1.0),
+                     "softmax": (0.0, 1.0)}
 TASKS = ("binary", "multiclass", "regression")
 LOSSES = ("squared_error", "binary_cross_entropy", "cross_entropy")
+
+
+def activation_range(name: str) -> tuple[float, float] | None:
+    """Fixed colour levels for bounded activations (None: take them from the data)."""
+    return ACTIVATION_RANGES.get(name)
 
 
 class SpecError(ValueError):

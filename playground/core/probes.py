@@ -17,6 +17,7 @@ from playground.core.heads import Head
 from playground.core.health import FieldHistogram, field_histograms
 from playground.core.image_probes import ImageProbe, evaluating, image_probe
 from playground.core.latent_probes import LatentProbe, latent_probe
+from playground.core.layers import activation_range
 from playground.core.model import PlaygroundNet, UnitLayer
 from playground.core.sequence_probes import SequenceProbe, sequence_probe
 from playground.core.training.snapshots import EpochRecord, Snapshot
@@ -29,10 +30,6 @@ GRID = 100  # decision-boundary resolution per axis
 LABELLED_POINTS = 16  # training sets this small get the network's output written by each point
 LIVE_METRICS_SECONDS = 0.25  # live frames refresh loss and accuracy at most 4 times a second
 UNIT_STRIDE = 3  # a unit's picture keeps every third grid point per axis: 34 × 34
-
-_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "step": (0.0, 1.0),
-           "softmax": (0.0, 1.0)}
-
 
 @dataclass(frozen=True)
 class Frame:
@@ -83,12 +80,7 @@ def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:
         targets = dataset.y_train
         bound = float(np.abs(targets).max()) if targets.size else 1.0
         return -bound, bound
-    return _RANGES.get(head.activation, (-1.0, 1.0))
-
-
-def activation_range(name: str) -> tuple[float, float] | None:
-    """Fixed colour levels for bounded activations (None: take them from the data)."""
-    return _RANGES.get(name)
+    return activation_range(head.activation) or (-1.0, 1.0)
 
 
 @torch.no_grad()

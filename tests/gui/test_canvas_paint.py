@@ -19,7 +19,8 @@ TOLERANCE = 24  # colour distance from the background that counts as drawn (anti
 
 
 def pixels(image: QImage) -> np.ndarray:
-    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    """The image as an (h, w, 3) array of red, green, blue."""
+    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
     data = np.frombuffer(image.constBits(), dtype=np.uint8)
     return data.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, :image.width(), :3]
 

@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QWidget,
 )
 
 from playground.core.layers import KINDS
-from playground.gui.plots.colormaps import diverging_lut, to_qimage
+from playground.gui.plots.colormaps import diverging_lut, own_levels, to_qimage
 from playground.gui.theme import ERROR, GROUP_COLORS, NEGATIVE, POSITIVE, is_dark
 
 NODE_WIDTH = 176.0
@@ -140,7 +141,7 @@ class NodeItem(QGraphicsObject):
         self._thumbs: list[QPixmap] = []
         self._more = 0
         self._maps: np.ndarray | None = None
-        self._levels = (0.0, 1.0)
+        self._levels: list[tuple[float, float]] = []  # each picture's colour levels
         self._preview = QGraphicsPixmapItem(self)
         self._preview.setZValue(10)
         self._preview.hide()
@@ -160,19 +161,25 @@ class NodeItem(QGraphicsObject):
         if view.errors:
             tip += "".join(f"<br><span style='color:{ERROR.name()}'>⚠ {e}</span>"
                            for e in view.errors)
-        self.setToolTip(tip)
+        self._tip = tip
+        if not self._preview.isVisible():
+            self.setToolTip(tip)
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return QRectF(-3, -3, NODE_WIDTH + 6, self.height + 6)
 
     # ---- unit pictures -------------------------------------------------------------------
-    def set_pictures(self, maps: np.ndarray | None, levels: tuple[float, float]) -> None:
-        """Each unit's output over the input plane (units, h, w), or curves (units, n)."""
-        self._thumbs = [] if maps is None else [
-            _picture(m, levels, int(THUMB)) for m in maps[:MAX_THUMBS]]
+    def set_pictures(self, maps: np.ndarray | None, levels: tuple[float, float],
+                     own_scale: bool = False) -> None:
+        """Each unit's output over the input plane (units, h, w), or curves (units, n),
+        coloured over `levels`, or with `own_scale` over each unit's own range."""
+        shown = [] if maps is None else maps[:MAX_THUMBS]
+        self._levels = [own_levels(m, levels) if own_scale else levels for m in shown]
+        self._thumbs = [_picture(m, lv, int(THUMB)) for m, lv in zip(shown, self._levels,
+                                                                       strict=True)]
         self._more = 0 if maps is None else max(0, len(maps) - MAX_THUMBS)
-        self._maps, self._levels = maps, levels
+        self._maps = maps
         rows = -(-len(self._thumbs) // THUMBS_PER_ROW)
         height = NODE_HEIGHT + (rows * (THUMB + THUMB_GAP) + 2 if rows else 0)
         if height != self.height:
@@ -195,17 +202,25 @@ class NodeItem(QGraphicsObject):
         index = next((i for i in range(len(self._thumbs))
                       if self._thumb_rect(i).contains(event.pos())), None)
         if index is None or self._maps is None:
-            self._preview.hide()
+            self._hide_preview()
             return
-        self._preview.setPixmap(_picture(self._maps[index], self._levels, int(PREVIEW)))
+        self._preview.setPixmap(_preview_picture(self._maps[index], self._levels[index],
+                                                 f"unit {index + 1}"))
         self._preview.setPos(NODE_WIDTH + 12, self._thumb_rect(index).center().y() - PREVIEW / 2)
-        self._preview.setToolTip(f"unit {index + 1}")
         self._preview.show()
+        # The node's tooltip would cover the enlarged picture: none while it shows.
+        self.setToolTip("")
+        QToolTip.hideText()
         self.setZValue(5)
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
-        self._preview.hide()
-        self.setZValue(1)
+        self._hide_preview()
+
+    def _hide_preview(self) -> None:
+        if self._preview.isVisible():
+            self._preview.hide()
+            self.setToolTip(self._tip)
+            self.setZValue(1)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         self.scene().nodeActivated.emit(self.layer_id)
@@ -454,6 +469,25 @@ def _weight_pen(value: float, biggest: float) -> QPen:
     strength = min(1.0, abs(value) / biggest)
     color.setAlphaF(0.35 + 0.65 * strength)
     return QPen(color, WEIGHT_PEN[0] + WEIGHT_PEN[1] * strength)
+
+
+def _preview_picture(values: np.ndarray, levels: tuple[float, float], caption: str
+                     ) -> QPixmap:
+    """The enlarged picture of a unit, captioned with its name and the range of its output y."""
+    pixmap = _picture(values, levels, int(PREVIEW))
+    painter = QPainter(pixmap)
+    font = QFont(QApplication.font())
+    painter.setFont(font)
+    finite = values[np.isfinite(values)]
+    text = caption if not finite.size else \
+        f"{caption}: y {float(finite.min()):.3g} … {float(finite.max()):.3g}"
+    box = QFontMetricsF(font).boundingRect(text).adjusted(-3, -1, 3, 1)
+    box.moveTopLeft(QPointF(2, 2))
+    painter.fillRect(box, QColor(255, 255, 255, 210))
+    painter.setPen(QColor("#202124"))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return pixmap
 
 
 def _picture(values: np.ndarray, levels: tuple[float, float], size: int) -> QPixmap:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from playground.core.graph import GraphInfo
-from playground.core.layers import KINDS, SpecError
+from playground.core.layers import KINDS, SpecError, activation_range
 from playground.core.layout import FIT_MARGIN, arrange, arrange_to_fit
 from playground.core.probes import Frame
 from playground.core.spec import LayerSpec, NetworkSpec
@@ -156,9 +156,15 @@ class NetworkScene(QGraphicsScene):
 
     def show_frame(self, frame: Frame) -> None:
         """Draw each hidden unit's picture in its node and the weights on the edges."""
+        spec = self.document.spec
         for layer_id, node in self.nodes.items():
             maps = frame.unit_maps.get(layer_id)
-            node.set_pictures(maps, frame.unit_ranges.get(layer_id, (-1.0, 1.0)))
+            activation = spec.layer(layer_id).params.get("activation") \
+                if spec.has_layer(layer_id) else None
+            # Unbounded units (ReLU, linear) each use the whole colour scale: on the layer's
+            # shared scale most of them were too pale to read.
+            own_scale = isinstance(activation, str) and activation_range(activation) is None
+            node.set_pictures(maps, frame.unit_ranges.get(layer_id, (-1.0, 1.0)), own_scale)
         for (_source, target), edge in self.edges.items():
             weights = frame.weights.get(target)
             edge.set_weights(weights if self._weights_fit(edge, weights) else None)

@@ -33,6 +33,16 @@ def class_lut(k: int) -> np.ndarray:
     return np.array([_rgba(theme.class_color(i)) for i in range(k)], dtype=np.uint8)
 
 
+def own_levels(values: np.ndarray, fallback: tuple[float, float]) -> tuple[float, float]:
+    """Levels ±max|v| from these values alone, so that a unit whose outputs are unbounded
+    (ReLU, linear) uses the whole colour scale however small they are (`fallback` when all
+    are zero or not finite)."""
+    values = np.asarray(values)
+    finite = values[np.isfinite(values)]
+    bound = float(np.abs(finite).max()) if finite.size else 0.0
+    return (-bound, bound) if bound > 0 else fallback
+
+
 def lut_indices(values: np.ndarray, levels: tuple[float, float], n: int) -> np.ndarray:
     """Lookup-table entries for `values` (NaN gives entry 0; mask it separately)."""
     lo, hi = levels
