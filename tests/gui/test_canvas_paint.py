@@ -22,7 +22,8 @@ def pixels(image: QImage) -> np.ndarray:
     """The image as an (h, w, 3) array of red, green, blue."""
     image = image.convertToFormat(QImage.Format.Format_RGBA8888)
     data = np.frombuffer(image.constBits(), dtype=np.uint8)
-    return data.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, :image.width(), :3]
+    rows = data.reshape(image.height(), image.bytesPerLine() // 4, 4)
+    return rows[:, :image.width(), :3].copy()  # own the pixels: `image` goes away
 
 
 def on_screen(window) -> np.ndarray:
