@@ -99,14 +99,21 @@ class NetworkScene(QGraphicsScene):
         self.sync()
         # The scene's extent is the new network's alone: with the last project's (Qt never
         # shrinks it), the view could not centre a smaller network and showed it top-left.
-        self.setSceneRect(_with_margin(self.itemsBoundingRect()))
+        self.setSceneRect(_with_margin(self.nodes_rect()))
 
     def _cover(self, rect: QRectF) -> None:
-        """Grow the scene's extent to hold `rect` and a margin (scroll bars reach every
-        item; fitting the view has room for its margins)."""
+        """Grow the scene's extent to hold `rect` and a margin: scroll bars reach every node,
+        and a view fitted to the nodes (with the same margin) needs none."""
         rect = _with_margin(rect)
         if not self.sceneRect().contains(rect):
             self.setSceneRect(self.sceneRect() | rect)
+
+    def nodes_rect(self) -> QRectF:
+        """Where the nodes are, in the scene (connections run between them)."""
+        rect = QRectF()
+        for node in self.nodes.values():
+            rect |= node.sceneBoundingRect()
+        return rect
 
     def clear_items(self) -> None:
         for item in [*self.edges.values(), *self.nodes.values()]:
@@ -152,7 +159,7 @@ class NetworkScene(QGraphicsScene):
             self.removeItem(stale)
         self.edges = edges
         self._syncing = False
-        self._cover(self.itemsBoundingRect())
+        self._cover(self.nodes_rect())
 
     def show_frame(self, frame: Frame) -> None:
         """Draw each hidden unit's picture in its node and the weights on the edges."""
@@ -180,12 +187,10 @@ class NetworkScene(QGraphicsScene):
         return weights.shape == (shapes[target][-1], shapes[source][-1])
 
     def node_moved(self, node: NodeItem) -> None:
-        rect = node.sceneBoundingRect()
         for edge in self.edges.values():
             if node in (edge.source, edge.target):
                 edge.refresh()
-                rect |= edge.sceneBoundingRect()
-        self._cover(rect)
+        self._cover(node.sceneBoundingRect())
 
     def selected_ids(self) -> list[str]:
         return [i.layer_id for i in self.selectedItems() if isinstance(i, NodeItem)]
