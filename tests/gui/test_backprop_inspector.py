@@ -156,3 +156,7 @@ def test_the_highlighted_unit_is_scrolled_into_view(window, qtbot):
         assert chosen_on_screen(inspector), inspector.phase.title
     click_unit(inspector, 2, 7)
     assert inspector.selected == (2, 7) and chosen_on_screen(inspector)
+
+
+def test_numbers_use_a_true_minus_and_zero_has_no_sign():
+    assert (number(-1.5), number(-0.0), number(0.0)) == ("−1.5", "0", "0")

@@ -26,8 +26,8 @@ class Phase:
 
 
 def number(value: float) -> str:
-    """Four significant digits, a true minus sign."""
-    return f"{float(value):.4g}".replace("-", "−")
+    """Four significant digits, a true minus sign (none on zero: a dead ReLU's δ is 0)."""
+    return f"{float(value) + 0.0:.4g}".replace("-", "−")
 
 
 def phases(step: BackpropStep) -> list[Phase]:
