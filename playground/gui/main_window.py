@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self.palette_widget.kindActivated.connect(self._add_at_centre)
         self.scene.nodeActivated.connect(self.edit_weights)
         self.scene.message.connect(self._show_message)
+        self.inspector.step_hint.appeared.connect(self._show_message)
         self._watch(self.document)
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)

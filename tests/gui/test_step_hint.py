@@ -24,6 +24,7 @@ def test_step_units_under_backprop_get_a_hint_and_straight_through_one_click_awa
     pick_activation(window, "dense_1", "step")
     assert hint.isVisibleTo(window.inspector)
     assert "zero gradient" in hint.text.text() and "dense_1" in hint.text.text()
+    assert "zero gradient" in window.statusBar().currentMessage()  # seen from any tab
     assert not hint.perceptron.isVisibleTo(hint)  # hidden layers: not a perceptron
     stack = window.document.undo_stack
     steps = stack.count()

@@ -6,7 +6,7 @@ them as if φ′ = 1) or, where the network is a single step unit, the perceptro
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from playground.core.layers import SpecError
@@ -36,9 +36,12 @@ def perceptron_applies(spec: NetworkSpec) -> bool:
 class StepHint(QFrame):
     """Shown while a step layer would be trained by backpropagation; hidden otherwise."""
 
+    appeared = Signal(str)  # the hint in one line, for the status bar, as it comes up
+
     def __init__(self, document: Document):
         super().__init__()
         self.document = document
+        self._steps: list[str] = []
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.text = QLabel()
         self.text.setWordWrap(True)
@@ -67,11 +70,15 @@ class StepHint(QFrame):
 
     @Slot()
     def refresh(self) -> None:
-        steps = untrainable_steps(self.document)
+        steps, before = untrainable_steps(self.document), self._steps
+        self._steps = steps
         self.setVisible(bool(steps))
         if not steps:
             return
         names = ", ".join(self.document.spec.layer(i).name for i in steps)
+        if steps != before:
+            self.appeared.emit(f"Step units have zero gradient: backpropagation cannot train "
+                               f"{names}. The Inspector offers straight-through.")
         self.text.setText(
             f"<span style='color:{ERROR.name()}'>⚠ Step units have zero gradient</span> "
             f"(φ′ = 0 wherever it is defined), so backpropagation cannot change the weights "
