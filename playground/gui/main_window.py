@@ -651,6 +651,8 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
+        # A scene deleted with nodes selected tells the panels while it is half gone.
+        self.scene.clearSelection()
         event.accept()
 
     def showEvent(self, event) -> None:  # noqa: N802
