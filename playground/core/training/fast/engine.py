@@ -1,0 +1,238 @@
+"""`FastTrainer`: the PyTorch engine's `Trainer`, with its updates run by compiled kernels.
+
+It keeps the torch model, the optimizer's settings, the history and every message of the
+PyTorch engine; only the work of an epoch moves into `kernels.run`, many epochs per call.
+The model is brought up to date from the flat buffer whenever anything looks at it, so
+evaluation, snapshots, probes, weights and exports are the PyTorch engine's own.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+from playground.core.datasets import Dataset
+from playground.core.model import PlaygroundNet
+from playground.core.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.engine import Trainer
+from playground.core.training.fast import kernels as k
+from playground.core.training.fast.layout import chain_table, split_arrays
+from playground.core.training.snapshots import EpochRecord, Snapshot
+
+CHUNK_SECONDS = 0.005  # training time per kernel call when no snapshot is due sooner
+_NO_LIMIT = 2**62
+
+
+class FastTrainer(Trainer):
+    """Backpropagation on a chain of Dense layers, compiled; the same results as `Trainer`."""
+
+    engine = "fast"
+
+    def __init__(self, spec: NetworkSpec, dataset: Dataset, config: TrainConfig,
+                 weights: dict[str, np.ndarray] | None = None, reserve_core: bool = False):
+        super().__init__(spec, dataset, config, weights, reserve_core)
+        self._attach()
+
+    @classmethod
+    def take_over(cls, trainer: Trainer) -> FastTrainer:
+        """Carry on a PyTorch-engine run from its state at an epoch's end."""
+        if trainer._batches:
+            raise ValueError("the engine can change only between epochs")
+        fast = cls.__new__(cls)
+        fast.__dict__.update(trainer.__dict__)
+        fast._attach()
+        return fast
+
+    def _attach(self) -> None:
+        """Build the flat buffers from the model, the optimizer state and the run's state."""
+        if "model" in self.__dict__:
+            self._model = self.__dict__.pop("model")
+        self._stale_model = False  # the model is behind the flat buffer
+        self._handed_out = False  # the model was looked at, and may have been edited
+        self._meta, self._is_weight = chain_table(self._model)
+        self._w = self._saver.take().numpy().copy()
+        self._grad = np.zeros(len(self._w))
+        self._m1, self._m2 = np.zeros_like(self._w), np.zeros_like(self._w)
+        self._ints = np.zeros(8, dtype=np.int64)
+        self._take_optimizer_state()
+        self._ckpt = self._checkpoint.cpu().numpy().copy()
+        self._best_w = np.zeros_like(self._w)
+        self._best_figures = np.array([math.inf, -1.0])
+        if self._best is not None:
+            self._best_figures[:] = self._best[0], self._best[1]
+            self._best_w[:] = self._best[2].cpu().numpy()
+        self._train_arrays = split_arrays(self.x_train, self.t_train)
+        self._test_arrays = split_arrays(self.x_test, self.t_test)
+        self._perm: np.ndarray | None = None  # the order of the epoch under way
+        self._pos = 0  # samples of it already trained on
+        self._loss_sum = 0.0
+        self._last_norm = math.nan
+        self._epoch_seconds = 0.0  # measured cost of an epoch
+
+    def _take_optimizer_state(self) -> None:
+        """Momentum buffers or Adam's moments (and its step count) from the optimizer."""
+        state = self.optimizer.state
+        start = 0
+        for p in self._model.parameters():
+            size = p.numel()
+            s = state.get(p, {})
+            first, second = s.get("momentum_buffer", s.get("exp_avg")), s.get("exp_avg_sq")
+            if first is not None:
+                self._m1[start:start + size] = first.detach().reshape(-1).cpu().numpy()
+            if second is not None:
+                self._m2[start:start + size] = second.detach().reshape(-1).cpu().numpy()
+            if "step" in s:
+                self._ints[k.I_ADAM_STEP] = int(s["step"])
+            start += size
+
+    # ---- the model, always up to date when looked at ----------------------------------------
+    @property
+    def model(self) -> PlaygroundNet:
+        if getattr(self, "_stale_model", False):
+            self._saver.restore(torch.from_numpy(self._w))
+            self._stale_model = False
+        self._handed_out = True
+        return self._model
+
+    @model.setter
+    def model(self, model: PlaygroundNet) -> None:
+        self._model = model
+
+    def _pull_model(self) -> None:
+        """Take back weights someone may have set on the model (a hand-made edit)."""
+        if self._handed_out and not self._stale_model:
+            self._w[:] = self._saver.take().numpy()
+        self._handed_out = False
+
+    # ---- driving --------------------------------------------------------------------------
+    def train_step(self) -> bool:
+        """One update; True when it finished an epoch."""
+        if self.stopped:
+            return False
+        epochs = len(self.history)
+        return self._advance(1, 1) or len(self.history) > epochs
+
+    def train_for(self, seconds: float) -> None:
+        """Whole epochs for about `seconds` of training (at least one, or the rest of one)."""
+        if self.stopped:
+            return
+        epochs = 1
+        if self._epoch_seconds > 0:
+            epochs = max(1, int(seconds / self._epoch_seconds))
+        self._advance(_NO_LIMIT, max(1, min(epochs, self.epochs_left)))
+
+    def run(self, snapshot_interval: float = 0.0) -> Iterator[Snapshot]:
+        last = time.monotonic()
+        while not self.stopped:
+            wait = snapshot_interval - (time.monotonic() - last)
+            self.train_for(min(max(wait, 0.0), CHUNK_SECONDS))
+            if self.stopped or time.monotonic() - last >= snapshot_interval:
+                last = time.monotonic()
+                yield self.snapshot()
+
+    def _advance(self, max_batches: int, max_epochs: int) -> bool:
+        """Run the kernel; True when an epoch ended in divergence."""
+        self._pull_model()
+        n = self.n_train
+        fresh = max_epochs - (1 if self._pos else 0)
+        before = self._order.get_state() if fresh else None
+        orders = [torch.randperm(n, generator=self._order) for _ in range(fresh)]
+        perms = np.empty((max_epochs, n), dtype=np.int64)
+        if self._pos:
+            perms[0] = self._perm
+        for row, order in zip(perms[max_epochs - fresh:], orders, strict=True):
+            row[:] = order.numpy()
+        hyper = self._hyper()
+        c = self.config
+        self._ints[[k.I_OPTIMIZER, k.I_PENALTY, k.I_LOSS, k.I_PATIENCE, k.I_EPOCH, k.I_TASK,
+                    k.I_TEST_FIRST]] = (
+            k.OPTIMIZER_CODES.index(c.optimizer), k.PENALTY_CODES.index(c.regularization),
+            k.LOSS_CODES.index(self.head.loss), c.early_stopping_patience, self.epoch,
+            k.TASK_CODES.index(self.head.task), int(self.epoch == self.first_epoch))
+        out = np.full((3, max_epochs), math.nan)
+        result = np.array([0.0, 0.0, self._pos, self._loss_sum, 0.0, math.nan])
+        started = time.perf_counter()
+        k.run(self._w, self._grad, self._m1, self._m2, self._ckpt, self._best_w, self._meta,
+              self._is_weight, *self._train_arrays, *self._test_arrays, perms,
+              self.batch_size, max_batches, hyper, self._ints, self._best_figures,
+              out[0], out[1], out[2], result)
+        spent = time.perf_counter() - started
+        self._stale_model = True
+        batches, epochs, status = int(result[k.R_BATCHES]), int(result[k.R_EPOCHS]), \
+            int(result[k.R_STATUS])
+        diverged = status in (k.NOT_FINITE, k.EXPLODED)
+        steps_first = math.ceil((n - self._pos) / self.batch_size)
+        started_epochs = epochs + int(result[k.R_POS] > 0) + int(diverged)
+        if before is not None and started_epochs - (1 if self._pos else 0) < fresh:
+            self._order.set_state(before)  # give back the orders the kernel did not use
+            for _ in range(started_epochs - (1 if self._pos else 0)):
+                torch.randperm(n, generator=self._order)
+        self._pos, self._loss_sum = int(result[k.R_POS]), float(result[k.R_LOSS_SUM])
+        self._perm = perms[epochs] if self._pos else None
+        self._last_norm = float(result[k.R_VALUE])
+        if epochs and not diverged:
+            self._epoch_seconds = spent / epochs
+        self._record(out, epochs, steps_first, self.step, self.seconds, spent, batches)
+        self.step += batches
+        self.seconds += spent
+        if diverged:
+            self._restore_after_divergence(status, float(result[k.R_VALUE]))
+        elif epochs:
+            self._check_stopping(self.history[-1],
+                                 self.history[-2] if len(self.history) > 1 else None)
+        return diverged
+
+    def _hyper(self) -> np.ndarray:
+        c = self.config
+        previous = self.history[-1].train_loss if self.history else math.nan
+        return np.array([c.learning_rate, c.momentum, c.regularization_rate,
+                         self._explosion_limit, c.grad_norm_threshold, c.loss_change_threshold,
+                         previous, self.head.threshold])
+
+    def _record(self, out: np.ndarray, epochs: int, steps_first: int, step: int,
+                seconds: float, spent: float, batches: int) -> None:
+        """Append the epochs the kernel finished to the history (times shared out evenly)."""
+        per_step = spent / max(batches, 1)
+        steps_per_epoch = math.ceil(self.n_train / self.batch_size)
+        for e in range(epochs):
+            self.epoch += 1
+            steps = steps_first + e * steps_per_epoch
+            test, accuracy = out[1, e], out[2, e]
+            self.history.append(EpochRecord(
+                self.epoch, step + steps, float(out[0, e]),
+                None if math.isnan(test) else float(test), None,
+                None if math.isnan(accuracy) else float(accuracy),
+                seconds + steps * per_step))
+
+    def _restore_after_divergence(self, status: int, loss: float) -> None:
+        """The kernel went back to the last sound epoch; say so as the PyTorch engine does."""
+        self.epoch += 1  # the epoch that diverged, taken back by `_diverge`
+        self._checkpoint = torch.from_numpy(self._ckpt.copy())
+        self._stale_model = False
+        what = "became infinite or NaN" if status == k.NOT_FINITE else \
+            f"jumped to {loss:.3g} (it started at {self._initial_loss:.3g})"
+        self._diverge(what)
+
+    def _check_stopping(self, record: EpochRecord, previous: EpochRecord | None) -> None:
+        if self._best_figures[1] >= 0:
+            self._best = (float(self._best_figures[0]), int(self._best_figures[1]),
+                          torch.from_numpy(self._best_w.copy()))
+        super()._check_stopping(record, previous)
+
+    def _full_gradient_norm(self) -> float:
+        """The kernel measured it at the epoch's end (and left the gradient in place)."""
+        return self._last_norm
+
+    def grad_norms(self) -> dict[str, float]:
+        """‖∂𝓔/∂w‖ per node, from the latest update."""
+        norms = {}
+        for node, row in zip(self._model.order, self._meta, strict=True):
+            end = row[k.W_OFF] + row[k.N_IN] * row[k.N_OUT] + (row[k.N_OUT]
+                                                              if row[k.B_OFF] >= 0 else 0)
+            norms[node] = math.sqrt(float(np.sum(self._grad[row[k.W_OFF]:end] ** 2)))
+        return norms
