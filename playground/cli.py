@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
                        help="where to train (default: the project's setting)")
     train.add_argument("--out", type=Path, help="folder for the results (default: runs/NAME)")
+    train.add_argument("--engine", choices=("auto", "fast", "torch"), default="auto",
+                       help="fast: compiled loops for chains of Dense layers on the CPU; "
+                            "torch: PyTorch, for every network; auto (default): fast where "
+                            "it applies")
     _data_arguments(train)
     evaluate = sub.add_parser("eval", help="print metrics of the current weights as JSON")
     evaluate.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
@@ -143,10 +147,11 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from playground.core.layers import SpecError
     from playground.core.project import ProjectError
     from playground.core.training.config import TrainConfigError
+    from playground.core.training.factory import EngineUnavailable
     from playground.core.training.runtime import DeviceUnavailable
 
     return (UserError, DataConfigError, InvalidNetwork, SpecError, ProjectError,
-            TrainConfigError, DataMismatch, DeviceUnavailable, DataImportError,
+            TrainConfigError, DataMismatch, DeviceUnavailable, DataImportError, EngineUnavailable,
             ExportError)
 
 
@@ -199,12 +204,13 @@ def _train(args: argparse.Namespace) -> int:
     project.training = project.training.replace(**changes)
     out = args.out or Path("runs") / Path(args.source).stem
     trainer = make_trainer(project.network, project.dataset(), project.training,
-                           project.weights, epoch=project.trained_epochs)
+                           project.weights, epoch=project.trained_epochs, engine=args.engine)
+    first = trainer.epoch
     progress = Progress(sys.stderr, trainer.epoch + project.training.epochs)
     for snapshot in trainer.run(snapshot_interval=progress.interval):
         progress.update(snapshot)
     progress.close()
-    metrics = trainer.metrics()
+    metrics = {**trainer.metrics(), **_speed(trainer, trainer.epoch - first)}
     project.weights = trainer.weights()
     project.metrics = metrics  # with the history: `export --format csv` writes it
     path = save_project(project, out / f"project{SUFFIX}")
@@ -213,6 +219,15 @@ def _train(args: argparse.Namespace) -> int:
     print(_summary(project.title, metrics, path,
                    scaling is not None and scaling.scales_targets))
     return 0
+
+
+def _speed(trainer: Any, epochs: int) -> dict[str, Any]:
+    """Which engine trained, and how fast: this run's epochs per second of training time."""
+    from playground.core.training.factory import engine_of
+
+    rate = epochs / trainer.seconds if trainer.seconds > 0 else None
+    return {"engine": engine_of(trainer),
+            "epochs_per_second": None if rate is None else round(rate, 1)}
 
 
 def _summary(title: str, metrics: dict[str, Any], path: Path, standardised: bool) -> str:
@@ -227,7 +242,8 @@ def _summary(title: str, metrics: dict[str, Any], path: Path, standardised: bool
     elif metrics["train_accuracy"] is not None:
         figures.append(f"train accuracy {metrics['train_accuracy']:.3f}")
     return (f"{title}: {', '.join(figures)} after {metrics['epochs']} epochs "
-            f"({metrics['train_seconds']:.1f} s); stopped: {metrics['stop_reason']}. "
+            f"({metrics['train_seconds']:.1f} s, {metrics['engine']} engine); "
+            f"stopped: {metrics['stop_reason']}. "
             f"{metrics['message']}\nSaved the trained project to {path}")
 
 

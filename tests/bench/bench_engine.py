@@ -5,12 +5,19 @@ epoch count; the bare loop shuffles each epoch and does nothing else. The engine
 evaluates both splits after every epoch, as it does in the app. The figure is the ratio
 engine speed / bare-loop speed (target ≥ 0.9).
 
+With --fast it measures the compiled engine instead, in epochs per second against the bare
+loop, for 2-4-2-1, 2-8-8-1 and six tanh layers of 8 units on `circle` (250 training points,
+batch 10); the figure is `fast_over_bare` (targets: ≥ 30 for 2-4-2-1, ≥ 15 for six layers).
+The last line is one JSON object.
+
     python tests/bench/bench_engine.py [--epochs N] [--repeats R]
+    python tests/bench/bench_engine.py --fast [--repeats R]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 
@@ -19,8 +26,10 @@ from torch import nn
 
 from playground.core.datasets import DataConfig, make_dataset
 from playground.core.spec import sequential
+from playground.core.training import fast
 from playground.core.training.config import TrainConfig
 from playground.core.training.engine import Trainer
+from playground.core.training.fast.engine import FastTrainer
 
 CASES = {
     # TensorFlow Playground's default: 2-4-2-1 tanh, batch 10, 250 training points.
@@ -62,11 +71,60 @@ def engine(trainer: Trainer) -> float:
     return time.perf_counter() - started
 
 
+FAST_CASES = {"2-4-2-1": (4, 2), "2-8-8-1": (8, 8), "six layers of 8": (8,) * 6}
+FAST_SECONDS = 0.5  # about this long per fast run, and per bare run
+
+
+def epochs_per_second(run, epochs: int) -> tuple[float, int]:
+    """Epochs a second of `run(epochs)`, growing `epochs` until a run takes FAST_SECONDS."""
+    while True:
+        seconds = run(epochs)
+        if seconds >= FAST_SECONDS / 4:
+            return epochs / seconds, max(1, round(epochs * FAST_SECONDS / seconds))
+        epochs *= 4
+
+
+def compare_fast(repeats: int) -> dict:
+    """The fast engine against the bare loop, in epochs per second, for each FAST_CASES net."""
+    assert fast.compile_kernels(), fast.failure()
+    data = make_dataset(DataConfig(name="circle", n_samples=500))
+    figures = {}
+    for name, hidden in FAST_CASES.items():
+        config = TrainConfig(batch_size=10, learning_rate=0.03)
+        counts = {"fast": 200, "bare": 5}
+        rates: dict[str, list[float]] = {"fast": [], "bare": []}
+
+        def run_fast(epochs: int, hidden=hidden, config=config) -> float:
+            trainer = FastTrainer(spec_for(hidden), data, config.replace(epochs=epochs))
+            return engine(trainer)
+
+        def run_bare(epochs: int, hidden=hidden, config=config) -> float:
+            return bare_loop(Trainer(spec_for(hidden), data, config), epochs)
+
+        for _ in range(repeats):
+            for kind, run in (("fast", run_fast), ("bare", run_bare)):
+                rate, counts[kind] = epochs_per_second(run, counts[kind])
+                rates[kind].append(rate)
+        fast_rate, bare_rate = (statistics.median(rates[k]) for k in ("fast", "bare"))
+        figures[name] = {"fast_epochs_per_s": round(fast_rate), "bare_epochs_per_s":
+                         round(bare_rate, 1), "fast_over_bare": round(fast_rate / bare_rate, 1)}
+        print(f"{name}: fast {fast_rate:,.0f} epochs/s, bare PyTorch loop {bare_rate:,.1f} "
+              f"epochs/s; fast/bare = {fast_rate / bare_rate:.1f}")
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--fast", action="store_true",
+                        help="measure the compiled engine against the bare loop")
     args = parser.parse_args()
+    if args.fast:
+        print(f"torch {torch.__version__}, median of {args.repeats} alternating runs, "
+              f"circle, 250 training points, batch 10")
+        print(json.dumps({"bench": "engine --fast", **compare_fast(args.repeats)}))
+        return
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads at start, "
           f"{args.epochs} epochs, median of {args.repeats} alternating runs")
     for name, (hidden, batch, samples) in CASES.items():

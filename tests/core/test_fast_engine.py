@@ -176,7 +176,7 @@ def test_auto_picks_the_fast_engine_for_dense_chains_and_pytorch_for_the_rest():
                          ("Dropout", {"rate": 0.2}),
                          ("Output", {"activation": "tanh", "loss": "squared_error"}))
     assert engine_of(make_trainer(dropout, dataset, TrainConfig())) == "torch"
-    with pytest.raises(EngineUnavailable, match="Dense layers only, not Dropout"):
+    with pytest.raises(EngineUnavailable, match="it trains Dense layers only, not Dropout"):
         make_trainer(dropout, dataset, TrainConfig(), engine="fast")
 
 

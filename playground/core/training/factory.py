@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.core.datasets import Dataset
+from playground.core.errors import PlaygroundError
 from playground.core.spec import NetworkSpec
 from playground.core.training import fast
 from playground.core.training.config import TrainConfig
@@ -19,7 +20,7 @@ from playground.core.training.perceptron import PerceptronTrainer
 ENGINES = ("auto", "fast", "torch")
 
 
-class EngineUnavailable(ValueError):
+class EngineUnavailable(PlaygroundError):
     """The fast engine was asked for where it cannot train; the message says why."""
 
 

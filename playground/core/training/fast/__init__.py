@@ -32,20 +32,20 @@ def refusal(spec: NetworkSpec, config: TrainConfig) -> str | None:
         return f"training on the {config.device} device runs on the PyTorch engine"
     inputs = spec.of_kind("Input")
     if len(inputs) != 1 or len(inputs[0].params["shape"]) != 1:
-        return "the fast engine needs one flat input (features)"
+        return "it needs one flat input of features, not an image or a sequence"
     previous = inputs[0].id
     chain = [previous]
     while spec.outputs_of(previous):
         after = spec.outputs_of(previous)
         if len(after) != 1 or spec.inputs_of(after[0]) != [previous]:
-            return "the fast engine trains a plain chain of layers (no branches or merges)"
+            return "it trains a plain chain of layers, without branches or merges"
         previous = after[0]
         chain.append(previous)
     if len(chain) != len(spec.layers):
-        return "the fast engine trains a plain chain of layers (no branches or merges)"
+        return "it trains a plain chain of layers, without branches or merges"
     others = sorted({spec.layer(n).kind for n in chain[1:]} - {"Dense", "Output"})
     if others or spec.layer(chain[-1]).kind != "Output":
-        return f"the fast engine trains Dense layers only, not {', '.join(others)}"
+        return f"it trains Dense layers only, not {', '.join(others)}"
     return None
 
 

@@ -137,6 +137,7 @@ class FastTrainer(Trainer):
 
     def _advance(self, max_batches: int, max_epochs: int) -> bool:
         """Run the kernel; True when an epoch ended in divergence."""
+        started = time.perf_counter()
         self._pull_model()
         n = self.n_train
         fresh = max_epochs - (1 if self._pos else 0)
@@ -156,7 +157,6 @@ class FastTrainer(Trainer):
             k.TASK_CODES.index(self.head.task), int(self.epoch == self.first_epoch))
         out = np.full((3, max_epochs), math.nan)
         result = np.array([0.0, 0.0, self._pos, self._loss_sum, 0.0, math.nan])
-        started = time.perf_counter()
         k.run(self._w, self._grad, self._m1, self._m2, self._ckpt, self._best_w, self._meta,
               self._is_weight, *self._train_arrays, *self._test_arrays, perms,
               self.batch_size, max_batches, hyper, self._ints, self._best_figures,

@@ -33,9 +33,9 @@ def split_arrays(x: Tensor, targets: Tensor) -> tuple[np.ndarray, np.ndarray, np
     """Inputs (float64), float targets (2-D float64) and class targets (int64) of a split;
     the kind a loss does not use is a placeholder, so that one compiled signature serves."""
     n = len(x)
-    inputs = np.ascontiguousarray(x.cpu().numpy().reshape(n, -1), dtype=np.float64)
+    inputs = np.ascontiguousarray(x.cpu().numpy(), dtype=np.float64).reshape(n, x.shape[-1])
     t = targets.cpu().numpy()
     if t.dtype == np.int64:
         return inputs, np.zeros((n, 1)), np.ascontiguousarray(t)
-    return inputs, np.ascontiguousarray(t.reshape(n, -1), dtype=np.float64), \
-        np.zeros(n, dtype=np.int64)
+    floats = np.ascontiguousarray(t, dtype=np.float64).reshape(n, t.shape[-1] if t.ndim > 1 else 1)
+    return inputs, floats, np.zeros(n, dtype=np.int64)
