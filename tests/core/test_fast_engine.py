@@ -191,3 +191,14 @@ def test_a_run_started_while_compiling_switches_only_when_asked_to():
     while not started._batches and started.epoch < 1 or started._batches:
         started.train_step()
     assert engine_of(switch_engine(started)) == "fast"
+
+
+def test_compiled_code_is_cached_in_the_users_folder_when_the_package_is_read_only(
+        monkeypatch, tmp_path):
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "")  # restored (or removed again) afterwards
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(fast.os, "access", lambda path, mode: False)
+    fast._cache_dir()
+    assert fast.os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "nn-playground" / "numba")
+    assert (tmp_path / "nn-playground" / "numba").is_dir()

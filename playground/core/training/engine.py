@@ -132,6 +132,17 @@ class TrainerBase:
         """One update; True when it finished an epoch."""
         raise NotImplementedError
 
+    def train_for(self, seconds: float) -> bool:
+        """Steps for up to `seconds`, stopping early at an epoch's end; True if one ended.
+        (A driver's time slice; a compiled engine fits whole epochs into it.)"""
+        until = time.perf_counter() + seconds
+        while not self.stopped:
+            if self.train_step():
+                return True
+            if time.perf_counter() >= until:
+                break
+        return False
+
     def run(self, snapshot_interval: float = 0.0) -> Iterator[Snapshot]:
         """Train until a stopping criterion holds.
 

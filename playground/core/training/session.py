@@ -44,22 +44,26 @@ class Job:
 
 @dataclass(frozen=True)
 class Update:
-    """A frame, the state, and the weights when training paused or ended."""
+    """A frame, the state, the engine, and the weights when training paused or ended."""
 
     frame: Frame
     state: str
     weights: dict[str, np.ndarray] | None = None
+    engine: str = "torch"  # which engine trains: "fast" (compiled) or "torch"
 
 
 class _Session:
     """One trainer and its run state inside the child."""
 
     def __init__(self, job: Job, conn: Connection):
-        from playground.core.training.factory import make_trainer
+        from playground.core.training.factory import make_trainer, switch_engine
 
+        # A network the fast engine trains starts on PyTorch while its kernels compile.
         self.trainer = make_trainer(NetworkSpec.from_dict(job.network), job.dataset, job.config,
-                                    job.weights, reserve_core=True, epoch=job.epoch)
+                                    job.weights, reserve_core=True, epoch=job.epoch,
+                                    wait_for_compile=False)
         self.trainer.open_ended = True  # the window trains until paused, or its epoch limit
+        self._switch_engine = switch_engine  # ...and moves to it between two epochs
         self.conn = conn
         self.paused = True
         self.frame_wanted = True
@@ -101,10 +105,13 @@ class _Session:
         self.paused = True
         self.post(FINISHED if self.trainer.stopped else PAUSED, with_weights=True)
 
-    def _train_one(self) -> bool:
-        finished_epoch = self.trainer.train_step()
+    def _train_one(self, seconds: float = 0.0) -> bool:
+        """One step, or steps for up to `seconds` ending at an epoch's end at the latest."""
+        trainer = self.trainer
+        finished_epoch = trainer.train_for(seconds) if seconds > 0 else trainer.train_step()
         if finished_epoch:
-            self._epochs.append((time.perf_counter(), self.trainer.epoch))
+            self._epochs.append((time.perf_counter(), trainer.epoch))
+            self.trainer = self._switch_engine(trainer)
         return finished_epoch
 
     @property
@@ -123,9 +130,13 @@ class _Session:
         """Train for a few milliseconds (or the steps the speed setting allows a frame),
         then send a frame if one is wanted."""
         until = time.perf_counter() + 0.005
-        while time.perf_counter() < until and not self.trainer.stopped and not self.held:
-            self._train_one()
-            self._steps_since_frame += 1
+        while (left := until - time.perf_counter()) > 0 and not self.trainer.stopped \
+                and not self.held:
+            if self.steps_per_frame is None:  # full speed: whole epochs on the fast engine
+                self._train_one(left)
+            else:
+                self._train_one()
+                self._steps_since_frame += 1
         if self.trainer.stopped:
             self.paused = True
             self.post(FINISHED, with_weights=True)
@@ -143,7 +154,8 @@ class _Session:
         cost = time.perf_counter() - self._last_frame
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
         self._sent_history = len(self.trainer.history)
-        self.conn.send(("update", Update(frame, state, weights)))
+        engine = getattr(self.trainer, "engine", "torch")
+        self.conn.send(("update", Update(frame, state, weights, engine)))
 
     def _epochs_per_second(self) -> float:
         if len(self._epochs) < 2 or time.perf_counter() - self._epochs[-1][0] > 1.0:

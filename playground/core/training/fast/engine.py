@@ -117,14 +117,17 @@ class FastTrainer(Trainer):
         epochs = len(self.history)
         return self._advance(1, 1) or len(self.history) > epochs
 
-    def train_for(self, seconds: float) -> None:
-        """Whole epochs for about `seconds` of training (at least one, or the rest of one)."""
+    def train_for(self, seconds: float) -> bool:
+        """Whole epochs for about `seconds` of training (at least one, or the rest of one);
+        True when an epoch ended."""
         if self.stopped:
-            return
+            return False
         epochs = 1
         if self._epoch_seconds > 0:
             epochs = max(1, int(seconds / self._epoch_seconds))
-        self._advance(_NO_LIMIT, max(1, min(epochs, self.epochs_left)))
+        before = self.epoch
+        diverged = self._advance(_NO_LIMIT, max(1, min(epochs, self.epochs_left)))
+        return diverged or self.epoch > before
 
     def run(self, snapshot_interval: float = 0.0) -> Iterator[Snapshot]:
         last = time.monotonic()

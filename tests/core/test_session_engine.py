@@ -1,0 +1,48 @@
+"""The training process starts a Dense chain on PyTorch while the fast engine compiles, and
+moves it over between two epochs without changing the run."""
+
+import threading
+
+import numpy as np
+
+from playground.core.datasets import make_dataset
+from playground.core.presets import load_preset
+from playground.core.training import fast
+from playground.core.training.engine import Trainer
+from playground.core.training.session import FINISHED, Job, _Session
+
+
+class Pipe:
+    """The parent's end of the pipe, reduced to what the child sends."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(message)
+
+
+def test_a_run_starts_on_pytorch_while_compiling_and_switches_between_epochs(monkeypatch):
+    assert fast.compile_kernels(), fast.failure()
+    monkeypatch.setattr(fast, "_ready", threading.Event())  # as if still compiling
+    monkeypatch.setattr(fast, "compile_in_background", lambda: None)
+    project = load_preset("circle")
+    config = project.training.replace(epochs=6, optimizer="adam", learning_rate=0.01)
+    dataset = make_dataset(project.data)
+    pipe = Pipe()
+    session = _Session(Job(project.network.to_dict(), dataset, config, None), pipe)
+    session.obey("step", "epoch")
+    session.obey("step", "batch")  # in the middle of epoch 2: no switch there
+    fast._ready.set()
+    session.obey("resume", None)
+    while not session.paused:
+        session.run_a_little()
+    engines = [update.engine for kind, update in pipe.sent if kind == "update"]
+    assert engines[0] == "torch" and engines[-1] == "fast"
+    final = pipe.sent[-1][1]
+    assert final.state == FINISHED and final.frame.snapshot.epoch == 6
+    assert [r.epoch for r in session.trainer.history] == [1, 2, 3, 4, 5, 6]
+    reference = Trainer(project.network, dataset, config)
+    reference.train()
+    for key, value in reference.weights().items():
+        assert np.allclose(final.weights[key], value, rtol=1e-4, atol=1e-6), key
