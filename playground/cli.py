@@ -5,6 +5,8 @@
     playground train SOURCE [...]    train a project file or preset, write the results
     playground train SOURCE --data FILE   ... on your own data (.csv, .npz, IDX, image folder)
     playground eval SOURCE           print the metrics of the current weights as JSON
+    playground sweep SOURCE --set learning_rate=0.001,0.01,0.1 --out DIR
+                                     train one variant per value; a table as CSV and JSON
     playground export SOURCE --format F --out PATH   weights, ONNX, pt2, a script or CSV
 
 User errors exit with status 2 and one line on stderr beginning 'error:'.
@@ -49,6 +51,19 @@ def _parser() -> argparse.ArgumentParser:
                             "torch: PyTorch, for every network; auto (default): fast where "
                             "it applies")
     _data_arguments(train)
+    sweep = sub.add_parser("sweep", help="train variants of a project that differ in one "
+                                         "setting; write one row per variant (CSV and JSON)")
+    sweep.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
+    sweep.add_argument("--set", required=True, dest="assignment", metavar="SETTING=V1,V2,…",
+                       help="the setting and its values: learning_rate, batch_size, "
+                            "regularization_rate, seed, momentum, activation (every hidden "
+                            "layer), or LAYER.units / LAYER.activation")
+    sweep.add_argument("--epochs", type=int, help="train each variant at most this many epochs")
+    sweep.add_argument("--engine", choices=("auto", "fast", "torch"), default="auto",
+                       help="the engine each variant trains on (default: auto)")
+    sweep.add_argument("--processes", type=int, metavar="N",
+                       help="train at most N variants at once (default: one per core)")
+    sweep.add_argument("--out", type=Path, help="folder for the results (default: sweeps/NAME)")
     evaluate = sub.add_parser("eval", help="print metrics of the current weights as JSON")
     evaluate.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
     snapshot = sub.add_parser("snapshot", help="render the app with a project to a PNG")
@@ -146,11 +161,12 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from playground.core.graph import InvalidNetwork
     from playground.core.layers import SpecError
     from playground.core.project import ProjectError
+    from playground.core.sweep import SweepError
     from playground.core.training.config import TrainConfigError
     from playground.core.training.factory import EngineUnavailable
     from playground.core.training.runtime import DeviceUnavailable
 
-    return (UserError, DataConfigError, InvalidNetwork, SpecError, ProjectError,
+    return (SweepError, UserError, DataConfigError, InvalidNetwork, SpecError, ProjectError,
             TrainConfigError, DataMismatch, DeviceUnavailable, DataImportError, EngineUnavailable,
             ExportError)
 
@@ -163,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         return gui_main()
     try:
         commands = {"presets": _presets, "train": _train, "eval": _eval, "snapshot": _snapshot,
-                    "export": _export}
+                    "export": _export, "sweep": _sweep}
         return commands[args.command](args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -245,6 +261,34 @@ def _summary(title: str, metrics: dict[str, Any], path: Path, standardised: bool
             f"({metrics['train_seconds']:.1f} s, {metrics['engine']} engine); "
             f"stopped: {metrics['stop_reason']}. "
             f"{metrics['message']}\nSaved the trained project to {path}")
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    import time
+
+    from playground.core.sweep import best, parse_assignment, run_sweep, variants, write_results
+
+    project = _load(args.source)
+    setting, values = parse_assignment(args.assignment)
+    if args.processes is not None and args.processes < 1:
+        raise UserError("--processes must be 1 or more")
+    todo = variants(project, setting, values, args.epochs)
+    started = time.perf_counter()
+    results = list(run_sweep(todo, project.dataset(), setting, args.engine, args.processes))
+    seconds = time.perf_counter() - started
+    out = args.out or Path("sweeps") / Path(args.source).stem
+    about = {"source": args.source, "setting": setting, "values": values,
+             "epochs": todo[0].config.epochs, "seconds": round(seconds, 3),
+             "processes": max(1, min(args.processes or os.cpu_count() or 1, len(todo)))}
+    paths = write_results(results, out, about)
+    for r in sorted(results, key=lambda r: r.index):
+        test = "" if r.test_loss is None else f", test loss {r.test_loss:.4g}"
+        print(f"{setting} = {r.value}: train loss {r.train_loss:.4g}{test} after {r.epochs} "
+              f"epochs ({r.engine}); stopped: {r.stop_reason}")
+    top = best(results)
+    print(f"Best: {setting} = {top.value}. {len(results)} variants in {seconds:.2f} s on "
+          f"{about['processes']} process(es); wrote {paths[0]} and {paths[1]}")
+    return 0
 
 
 def _eval(args: argparse.Namespace) -> int:

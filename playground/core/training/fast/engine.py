@@ -28,6 +28,15 @@ CHUNK_SECONDS = 0.005  # training time per kernel call when no snapshot is due s
 _NO_LIMIT = 2**62
 
 
+class _KernelOptimizer:
+    """Where `Trainer` keeps its torch optimizer: the kernels hold the state, and creating a
+    torch optimizer would import torch's compiler stack (seconds in a fresh process)."""
+
+    def __init__(self, learning_rate: float):
+        self.param_groups = [{"lr": learning_rate}]
+        self.state: dict = {}
+
+
 class FastTrainer(Trainer):
     """Backpropagation on a chain of Dense layers, compiled; the same results as `Trainer`."""
 
@@ -74,6 +83,9 @@ class FastTrainer(Trainer):
         self._last_norm = math.nan
         self._epoch_seconds = 0.0  # measured cost of an epoch
 
+    def _make_optimizer(self) -> _KernelOptimizer:
+        return _KernelOptimizer(self.config.learning_rate)
+
     def _take_optimizer_state(self) -> None:
         """Momentum buffers or Adam's moments (and its step count) from the optimizer."""
         state = self.optimizer.state
@@ -89,6 +101,7 @@ class FastTrainer(Trainer):
             if "step" in s:
                 self._ints[k.I_ADAM_STEP] = int(s["step"])
             start += size
+        self.optimizer = self._make_optimizer()
 
     # ---- the model, always up to date when looked at ----------------------------------------
     @property

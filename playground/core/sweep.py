@@ -1,0 +1,197 @@
+"""Sweeps: train one network many times, changing one setting, and compare the results.
+
+A sweep picks one setting (the learning rate, the batch size, the regularisation rate, the
+seed, the activation of every hidden layer, or one layer's units or activation) and a list of
+values; every variant trains from its seeded initial weights in its own process (as many at
+a time as the machine has cores), and each yields one row of final figures. Seeds as the
+swept setting show how much of a result is luck.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from playground.core.datasets import Dataset
+from playground.core.errors import PlaygroundError
+from playground.core.layers import SpecError
+from playground.core.project import Project
+from playground.core.spec import NetworkSpec
+from playground.core.training.config import TrainConfig, TrainConfigError
+
+TRAINING_SETTINGS = ("learning_rate", "batch_size", "regularization_rate", "seed", "momentum")
+LAYER_SETTINGS = ("units", "activation")
+MAX_VARIANTS = 64
+
+
+class SweepError(PlaygroundError):
+    """A sweep cannot run as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One network to train: the swept setting's value and everything needed to train."""
+
+    index: int
+    value: Any
+    network: dict[str, Any]
+    config: TrainConfig
+
+
+@dataclass(frozen=True)
+class Result:
+    """A variant's final figures (one row of the sweep's table) and its trained weights."""
+
+    index: int
+    setting: str
+    value: Any
+    train_loss: float | None
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    epochs: int
+    stop_reason: str | None
+    train_seconds: float
+    engine: str
+    weights: dict[str, np.ndarray] = field(repr=False, compare=False)
+    boundary: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def row(self) -> dict[str, Any]:
+        """The figures as plain data (no weights, no picture)."""
+        data = asdict(self)
+        del data["weights"], data["boundary"]
+        return data
+
+
+def parse_assignment(text: str) -> tuple[str, list[Any]]:
+    """'learning_rate=0.001,0.003,0.01' → ('learning_rate', [0.001, 0.003, 0.01])."""
+    name, sep, values = text.partition("=")
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if not sep or not name.strip() or not items:
+        raise SweepError(f"'{text}' is not SETTING=VALUE,VALUE,… (such as "
+                         "learning_rate=0.001,0.003,0.01)")
+    return name.strip(), [_number(v) for v in items]
+
+
+def _number(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def variants(project: Project, setting: str, values: list[Any],
+             epochs: int | None = None) -> list[Variant]:
+    """Every variant, each checked: a bad setting or value is a SweepError naming it."""
+    if not values:
+        raise SweepError("a sweep needs at least one value")
+    if len(values) > MAX_VARIANTS:
+        raise SweepError(f"{len(values)} values is too many; sweep at most {MAX_VARIANTS}")
+    config = project.training if epochs is None else project.training.replace(epochs=epochs)
+    if setting == "regularization_rate" and config.regularization == "none":
+        config = config.replace(regularization="l2")  # a rate with no penalty changes nothing
+    made = []
+    for index, value in enumerate(values):
+        spec = project.network.copy()
+        try:
+            changed = _apply(spec, config, setting, value)
+        except (SpecError, TrainConfigError) as err:
+            raise SweepError(f"{setting} = {value!r}: {err}") from None
+        made.append(Variant(index, value, spec.to_dict(), changed))
+    return made
+
+
+def _apply(spec: NetworkSpec, config: TrainConfig, setting: str, value: Any) -> TrainConfig:
+    hidden = [layer.id for layer in spec.of_kind("Dense")]
+    if setting in TRAINING_SETTINGS:
+        return config.replace(**{setting: value})
+    if setting == "activation" and hidden:
+        for layer in hidden:
+            spec.set_params(layer, activation=value)
+        return config
+    layer, _, name = setting.partition(".")
+    if name in LAYER_SETTINGS and spec.has_layer(layer) and \
+            spec.layer(layer).kind in ("Dense", "Output"):
+        spec.set_params(layer, **{name: value})
+        return config
+    per_layer = ", ".join(f"{layer}.units" for layer in hidden) or "none (no Dense layer)"
+    raise SweepError(f"cannot sweep '{setting}'; choose one of {', '.join(TRAINING_SETTINGS)}, "
+                     f"activation (every hidden layer), or a Dense layer's units or activation: "
+                     f"{per_layer}")
+
+
+def run_sweep(variants_: list[Variant], dataset: Dataset, setting: str, engine: str = "auto",
+              processes: int | None = None, boundary: bool = False) -> Iterator[Result]:
+    """Train every variant, up to `processes` at a time (default: one per core); yields each
+    result as it finishes. With `boundary`, results carry the decision-boundary picture."""
+    if not variants_:
+        return
+    # Train the first variant here: it checks the network and data, and the worker
+    # processes inherit every module and the compiled kernels it loads.
+    first = _train((variants_[0], dataset, setting, engine, boundary))
+    yield first
+    variants_ = variants_[1:]
+    if not variants_:
+        return
+    processes = max(1, min(processes or os.cpu_count() or 1, len(variants_)))
+    jobs = [(v, dataset, setting, engine, boundary) for v in variants_]
+    if processes == 1:
+        yield from map(_train, jobs)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(processes) as pool:
+        yield from pool.imap_unordered(_train, jobs)
+
+
+def _train(job: tuple[Variant, Dataset, str, str, bool]) -> Result:
+    """Train one variant to its end (in a worker process)."""
+    import torch
+
+    from playground.core.training.factory import engine_of, make_trainer
+
+    variant, dataset, setting, engine, with_boundary = job
+    torch.set_num_threads(1)
+    trainer = make_trainer(NetworkSpec.from_dict(variant.network), dataset, variant.config,
+                           engine=engine)
+    final = trainer.train().record  # evaluated exactly for the final weights
+    picture = None
+    if with_boundary:
+        from playground.core.probes import pictures
+
+        picture = pictures(trainer.model, trainer.head, dataset, trainer.device)[0]
+    return Result(variant.index, setting, variant.value, final.train_loss, final.test_loss,
+                  final.train_accuracy, final.test_accuracy, trainer.epoch, trainer.stop_reason,
+                  round(trainer.seconds, 3), engine_of(trainer), trainer.weights(), picture)
+
+
+def write_results(results: list[Result], folder: Path, about: dict[str, Any]) -> list[Path]:
+    """sweep.csv (one row per variant, in the order of the values) and sweep.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [r.row() for r in sorted(results, key=lambda r: r.index)]
+    table = folder / "sweep.csv"
+    with table.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    document = folder / "sweep.json"
+    document.write_text(json.dumps({**about, "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    return [table, document]
+
+
+def best(results: list[Result]) -> Result:
+    """The variant with the lowest test loss (training loss without a test split)."""
+    def key(r: Result) -> float:
+        loss = r.test_loss if r.test_loss is not None else r.train_loss
+        return loss if loss is not None and np.isfinite(loss) else np.inf
+    return min(results, key=key)
