@@ -70,6 +70,8 @@ class Frame:
     image: ImageProbe | None = None
     sequence: SequenceProbe | None = None
     latent: LatentProbe | None = None
+    # Which engine trains: "fast" (compiled, Dense chains) or "torch"; "" before a step.
+    engine: str = ""
 
 
 def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:
@@ -178,7 +180,8 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
                  contribution_bias=contribution_bias,
                  histograms=field_histograms(model, trainer.x_train),
                  image=image_probe(trainer, sample, previous and previous.image),
-                 sequence=sequence_probe(trainer, sample), latent=latent_probe(trainer))
+                 sequence=sequence_probe(trainer, sample), latent=latent_probe(trainer),
+                 engine=getattr(trainer, "engine", "torch") if trainer.step else "")
 
 
 def _contributions(model: PlaygroundNet, dataset: Dataset) -> tuple[np.ndarray | None, float]:

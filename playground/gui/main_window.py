@@ -66,6 +66,8 @@ FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from
 FILE_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
 MAX_RECENT = 8
 APP_NAME = "Neural-network playground"
+# How the status line names the engine a frame came from (core.training.factory's engines).
+ENGINE_NAMES = {"fast": "fast engine (compiled)", "torch": "PyTorch engine"}
 
 
 class MainWindow(QMainWindow):
@@ -335,6 +337,8 @@ class MainWindow(QMainWindow):
             text += f" · test loss {r.test_loss:.4f}"
         if r.test_accuracy is not None:
             text += f" · test accuracy {r.test_accuracy:.1%}"
+        if frame.engine:
+            text += f" · {ENGINE_NAMES[frame.engine]}"
         self.progress.setText(text)
 
     @Slot(str)

@@ -37,7 +37,7 @@ def test_a_run_starts_on_pytorch_while_compiling_and_switches_between_epochs(mon
     session.obey("resume", None)
     while not session.paused:
         session.run_a_little()
-    engines = [update.engine for kind, update in pipe.sent if kind == "update"]
+    engines = [update.frame.engine for kind, update in pipe.sent if kind == "update"]
     assert engines[0] == "torch" and engines[-1] == "fast"
     final = pipe.sent[-1][1]
     assert final.state == FINISHED and final.frame.snapshot.epoch == 6

@@ -44,12 +44,11 @@ class Job:
 
 @dataclass(frozen=True)
 class Update:
-    """A frame, the state, the engine, and the weights when training paused or ended."""
+    """A frame, the state, and the weights when training paused or ended."""
 
     frame: Frame
     state: str
     weights: dict[str, np.ndarray] | None = None
-    engine: str = "torch"  # which engine trains: "fast" (compiled) or "torch"
 
 
 class _Session:
@@ -154,8 +153,7 @@ class _Session:
         cost = time.perf_counter() - self._last_frame
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
         self._sent_history = len(self.trainer.history)
-        engine = getattr(self.trainer, "engine", "torch")
-        self.conn.send(("update", Update(frame, state, weights, engine)))
+        self.conn.send(("update", Update(frame, state, weights)))
 
     def _epochs_per_second(self) -> float:
         if len(self._epochs) < 2 or time.perf_counter() - self._epochs[-1][0] > 1.0:
