@@ -13,6 +13,7 @@ import csv
 import json
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,6 +31,15 @@ from playground.core.training.config import TrainConfig, TrainConfigError
 TRAINING_SETTINGS = ("learning_rate", "batch_size", "regularization_rate", "seed", "momentum")
 LAYER_SETTINGS = ("units", "activation")
 MAX_VARIANTS = 64
+SUGGESTED: dict[str, list[Any]] = {
+    "learning_rate": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
+    "batch_size": [1, 5, 10, 25, 50, 0],
+    "regularization_rate": [0.0, 0.001, 0.003, 0.01, 0.03, 0.1],
+    "momentum": [0.0, 0.5, 0.9, 0.99],
+    "seed": [0, 1, 2, 3, 4, 5],
+    "activation": ["sigmoid", "tanh", "relu", "linear"],
+    "units": [1, 2, 3, 4, 6, 8],
+}
 
 
 class SweepError(PlaygroundError):
@@ -63,11 +73,12 @@ class Result:
     engine: str
     weights: dict[str, np.ndarray] = field(repr=False, compare=False)
     boundary: np.ndarray | None = field(default=None, repr=False, compare=False)
+    levels: tuple[float, float] = (-1.0, 1.0)  # the boundary's value range, for colouring
 
     def row(self) -> dict[str, Any]:
         """The figures as plain data (no weights, no picture)."""
         data = asdict(self)
-        del data["weights"], data["boundary"]
+        del data["weights"], data["boundary"], data["levels"]
         return data
 
 
@@ -165,14 +176,89 @@ def _train(job: tuple[Variant, Dataset, str, str, bool]) -> Result:
     trainer = make_trainer(NetworkSpec.from_dict(variant.network), dataset, variant.config,
                            engine=engine)
     final = trainer.train().record  # evaluated exactly for the final weights
-    picture = None
+    picture, levels = None, (-1.0, 1.0)
     if with_boundary:
-        from playground.core.probes import pictures
+        from playground.core.probes import output_range, pictures
 
         picture = pictures(trainer.model, trainer.head, dataset, trainer.device)[0]
+        levels = output_range(trainer.head, dataset)
     return Result(variant.index, setting, variant.value, final.train_loss, final.test_loss,
                   final.train_accuracy, final.test_accuracy, trainer.epoch, trainer.stop_reason,
-                  round(trainer.seconds, 3), engine_of(trainer), trainer.weights(), picture)
+                  round(trainer.seconds, 3), engine_of(trainer), trainer.weights(), picture,
+                  levels)
+
+
+def settings_of(spec: NetworkSpec) -> list[str]:
+    """Every setting a sweep of this network can change."""
+    hidden = [layer.id for layer in spec.of_kind("Dense")]
+    return [*TRAINING_SETTINGS, *(["activation"] if hidden else []),
+            *(f"{layer}.units" for layer in hidden)]
+
+
+def suggested_values(setting: str) -> list[Any]:
+    """A sensible first list of values for a setting."""
+    name = setting.rpartition(".")[2]
+    return SUGGESTED.get(name, [])
+
+
+class SweepProcess:
+    """A sweep run in its own process (which starts the workers): results come back over a
+    pipe as they finish, so a window polls it and never waits or imports torch."""
+
+    def __init__(self, project: Project, setting: str, values: list[Any],
+                 epochs: int | None = None):
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, project, setting, values,
+                                                            epochs),
+                                       daemon=True, name="playground-sweep")
+        self.process.start()
+        child.close()
+        self.finished = False
+
+    def receive(self) -> list[tuple[str, Any]]:
+        """What arrived: ("result", Result), ("error", message) or ("done", seconds)."""
+        messages = []
+        try:
+            while self._conn.poll():
+                messages.append(self._conn.recv())
+        except (EOFError, OSError):
+            if not self.finished:
+                messages.append(("error", "The sweep's process stopped unexpectedly."))
+        self.finished = self.finished or any(k in ("done", "error") for k, _ in messages)
+        return messages
+
+    def close(self) -> None:
+        """Stop the sweep (its workers too) and wait for its process."""
+        try:
+            self._conn.send("stop")
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+        self._conn.close()
+
+
+def _serve(conn: Any, project: Project, setting: str, values: list[Any],
+           epochs: int | None) -> None:
+    """The sweep's process: train every variant, send each result, stop when told to."""
+    # The window ends this process with itself (daemonic), but it starts the workers: a
+    # process may start children once it does not count itself as daemonic.
+    multiprocessing.current_process().daemon = False
+    started = time.perf_counter()
+    try:
+        todo = variants(project, setting, values, epochs)
+        for result in run_sweep(todo, project.dataset(), setting, boundary=True):
+            conn.send(("result", result))
+            if conn.poll():
+                return
+        conn.send(("done", time.perf_counter() - started))
+    except PlaygroundError as err:
+        conn.send(("error", str(err)))
+    except Exception as err:  # noqa: BLE001 - every failure must reach the window
+        conn.send(("error", f"The sweep failed: {type(err).__name__}: {err}"))
 
 
 def write_results(results: list[Result], folder: Path, about: dict[str, Any]) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -47,6 +48,7 @@ from playground.gui.panels.data_panel import DataPanel
 from playground.gui.panels.export_dialog import Exporter
 from playground.gui.panels.import_dialog import DataImporter, data_paths
 from playground.gui.panels.inspector import Inspector
+from playground.gui.panels.sweep_dialog import SweepDialog
 from playground.gui.panels.top_bar import TopBar
 from playground.gui.panels.training_panel import TrainingPanel, play_look
 from playground.gui.panels.weights_dialog import WeightsDialog
@@ -294,6 +296,11 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view.addAction(dock.toggleViewAction())
+        training = bar.addMenu("&Training")
+        self.sweep_action = self._action(
+            "&Sweep a Setting…", self.open_sweep, "Ctrl+Shift+W",
+            "Train the network once per value of one setting and compare the results")
+        training.addAction(self.sweep_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About", self._about))
         self._fill_recent()
@@ -454,6 +461,20 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, text: str, details: str = "") -> None:
         """A warning dialog; `details` (a traceback) behind its Details button."""
         error_box(self, title, text, details).exec()
+
+    @Slot()
+    def open_sweep(self) -> SweepDialog:
+        """Training → Sweep a Setting…: a window of its own, on a copy of the project."""
+        dialog = SweepDialog(copy.deepcopy(self.document.project), self)
+        dialog.openVariant.connect(self.open_variant)
+        dialog.show()
+        return dialog
+
+    @Slot(object)
+    def open_variant(self, project: Project) -> None:
+        """Open a sweep's variant, trained, as the document (asking to save the current one)."""
+        if self.maybe_save():
+            self.set_document(Document.untitled(project))
 
     @Slot()
     def new_project(self) -> None:
