@@ -256,12 +256,6 @@ def full_gradient(w, grad, meta, x, tf, ti, loss):
 
 
 @njit(cache=True)
-def _stop(result, status, value):
-    result[R_STATUS] = status
-    result[R_VALUE] = value
-
-
-@njit(cache=True)
 def run(w, grad, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xt, tft, tit,
         perms, batch, max_batches, hyper, ints, best, out_loss, out_test, out_acc, result):
     """Train from sample result[R_POS] of perms[0] with result[R_LOSS_SUM] carried over, for
@@ -269,6 +263,8 @@ def run(w, grad, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xt, tft, tit,
 
     Each finished epoch e writes its mean training loss to out_loss[e] and, when the test
     split was evaluated, its loss and accuracy to out_test[e] and out_acc[e] (NaN otherwise).
+    result[R_STATUS] says why it stopped early; result[R_VALUE] holds the diverged epoch's
+    loss, or else the latest full gradient norm (when that criterion is on).
     """
     n, loss = x.shape[0], ints[I_LOSS]
     size = meta[meta.shape[0] - 1, Y_OFF] + meta[meta.shape[0] - 1, N_IN] \
@@ -304,7 +300,8 @@ def run(w, grad, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xt, tft, tit,
             m1[:] = 0.0
             m2[:] = 0.0
             ints[I_ADAM_STEP] = 0
-            _stop(result, NOT_FINITE if not finite else EXPLODED, mean)
+            result[R_STATUS] = EXPLODED if finite else NOT_FINITE
+            result[R_VALUE] = mean
             break
         ckpt[:] = w
         out_loss[epochs] = mean
@@ -323,17 +320,16 @@ def run(w, grad, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xt, tft, tit,
                 best_w[:] = w
             elif epoch - best[1] >= patience:
                 w[:] = best_w
-                _stop(result, EARLY_STOPPING, best[0])
+                result[R_STATUS] = EARLY_STOPPING
                 break
         if hyper[H_GRAD_THRESHOLD] > 0.0:
-            norm = full_gradient(w, grad, meta, x, tf, ti, loss)
-            if norm < hyper[H_GRAD_THRESHOLD]:
-                _stop(result, GRAD_NORM, norm)
+            result[R_VALUE] = full_gradient(w, grad, meta, x, tf, ti, loss)
+            if result[R_VALUE] < hyper[H_GRAD_THRESHOLD]:
+                result[R_STATUS] = GRAD_NORM
                 break
         if hyper[H_PLATEAU] > 0.0 and not math.isnan(hyper[H_PREVIOUS]):
-            change = abs(mean - hyper[H_PREVIOUS])
-            if change < hyper[H_PLATEAU]:
-                _stop(result, PLATEAU, change)
+            if abs(mean - hyper[H_PREVIOUS]) < hyper[H_PLATEAU]:
+                result[R_STATUS] = PLATEAU
                 break
         hyper[H_PREVIOUS] = mean
     result[R_BATCHES], result[R_EPOCHS] = batches, epochs
