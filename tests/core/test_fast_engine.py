@@ -178,6 +178,10 @@ def test_auto_picks_the_fast_engine_for_dense_chains_and_pytorch_for_the_rest():
     assert engine_of(make_trainer(dropout, dataset, TrainConfig())) == "torch"
     with pytest.raises(EngineUnavailable, match="it trains Dense layers only, not Dropout"):
         make_trainer(dropout, dataset, TrainConfig(), engine="fast")
+    wide = mlp(256, 256)  # 66,817 parameters: PyTorch's batched steps win at batch 64
+    assert engine_of(make_trainer(wide, dataset, TrainConfig(batch_size=64))) == "torch"
+    assert engine_of(make_trainer(wide, dataset, TrainConfig(batch_size=64), engine="fast")) \
+        == "fast"
 
 
 def test_a_run_started_while_compiling_switches_only_when_asked_to():

@@ -1,8 +1,8 @@
 """Pick the trainer for the configured learning rule and engine.
 
 Engines: "torch" (PyTorch: every network, every device), "fast" (compiled loops for chains
-of Dense layers on the CPU: the same results, many times faster), and "auto": the fast one
-wherever it applies and its kernels are compiled.
+of Dense layers on the CPU: the same results, many times faster on small networks), and
+"auto": the fast one wherever it applies and pays off (fast.WORK_LIMIT).
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def _make(spec: NetworkSpec, dataset: Dataset, config: TrainConfig,
                                     "use --engine auto or torch")
         return PerceptronTrainer(spec, dataset, config, weights)
     reason = "asked for" if engine == "torch" else fast.refusal(spec, config)
+    if reason is None and engine == "auto" and \
+            not fast.pays_off(spec, config, len(dataset.x_train)):
+        reason = "PyTorch is faster for this network and batch size"
     if reason is None:
         if wait_for_compile or engine == "fast":
             reason = None if fast.compile_kernels() else fast.failure()
