@@ -226,9 +226,11 @@ def _train(args: argparse.Namespace) -> int:
     for snapshot in trainer.run(snapshot_interval=progress.interval):
         progress.update(snapshot)
     progress.close()
-    metrics = {**trainer.metrics(), **_speed(trainer, trainer.epoch - first)}
+    metrics = trainer.metrics()
     project.weights = trainer.weights()
     project.metrics = metrics  # with the history: `export --format csv` writes it
+    # the run's speed and engine go to metrics.json, not into the project: it cannot tell
+    metrics = {**metrics, **_speed(trainer, trainer.epoch - first)}
     path = save_project(project, out / f"project{SUFFIX}")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     scaling = trainer.dataset.scaling

@@ -21,6 +21,7 @@ def test_metrics_say_which_engine_ran_and_how_fast(tmp_path, capsys):
     assert abs(fast["test_loss"] - torch["test_loss"]) <= 1e-4 * torch["test_loss"]
     weights = [load_project(tmp_path / e / "project.playground").weights
                for e in ("fast", "torch")]
+    assert "engine" not in load_project(tmp_path / "fast" / "project.playground").metrics
     for key, value in weights[1].items():
         assert np.allclose(weights[0][key], value, rtol=1e-4, atol=1e-6)
 
