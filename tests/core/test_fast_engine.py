@@ -83,6 +83,11 @@ NETS = {
     "linear regression": (mlp(6, activation="linear", out=REGRESSION, inputs=1), data("sine"),
                           {"learning_rate": 0.01}),
     "six layers of 8": (mlp(8, 8, 8, 8, 8, 8), data("spiral"), {}),
+    "no hidden layer": (mlp(out={"activation": "sigmoid", "loss": "binary_cross_entropy"}),
+                        data("gauss"), {"optimizer": "momentum"}),
+    "no biases": (sequential(("Input", {"shape": [2]}), ("Dense", {"units": 3, "bias": False}),
+                             ("Output", {"activation": "tanh", "loss": "squared_error",
+                                         "bias": False})), data(), {}),
     "softmax, cross-entropy": (
         mlp(8, activation="relu", out={**SOFTMAX, "loss": "cross_entropy"}),
         data("multiclass-gauss"), {"optimizer": "adam", "learning_rate": 0.01}),
