@@ -155,39 +155,24 @@ class FastTrainer(Trainer):
         """Run the kernel; True when an epoch ended in divergence."""
         started = time.perf_counter()
         self._pull_model()
-        n = self.n_train
-        fresh = max_epochs - (1 if self._pos else 0)
-        before = self._order.get_state() if fresh else None
-        orders = [torch.randperm(n, generator=self._order) for _ in range(fresh)]
-        perms = np.empty((max_epochs, n), dtype=np.int64)
-        if self._pos:
-            perms[0] = self._perm
-        for row, order in zip(perms[max_epochs - fresh:], orders, strict=True):
-            row[:] = order.numpy()
-        hyper = self._hyper()
-        c = self.config
-        self._ints[[k.I_OPTIMIZER, k.I_PENALTY, k.I_LOSS, k.I_PATIENCE, k.I_EPOCH, k.I_TASK,
-                    k.I_TEST_FIRST]] = (
-            k.OPTIMIZER_CODES.index(c.optimizer), k.PENALTY_CODES.index(c.regularization),
-            k.LOSS_CODES.index(self.head.loss), c.early_stopping_patience, self.epoch,
-            k.TASK_CODES.index(self.head.task), int(self.epoch == self.first_epoch))
+        before = self._order.get_state()
+        perms = self._orders(max_epochs)
+        drawn = max_epochs - (1 if self._pos else 0)
+        self._set_codes()
         out = np.full((3, max_epochs), math.nan)
         result = np.array([0.0, 0.0, self._pos, self._loss_sum, 0.0, math.nan])
         k.run(self._w, self._grad, self._m1, self._m2, self._ckpt, self._best_w, self._meta,
               self._is_weight, *self._train_arrays, *self._test_arrays, perms,
-              self.batch_size, max_batches, hyper, self._ints, self._best_figures,
+              self.batch_size, max_batches, self._hyper(), self._ints, self._best_figures,
               out[0], out[1], out[2], result)
         spent = time.perf_counter() - started
         self._stale_model = True
-        batches, epochs, status = int(result[k.R_BATCHES]), int(result[k.R_EPOCHS]), \
-            int(result[k.R_STATUS])
+        batches, epochs, status = (int(result[i]) for i in (k.R_BATCHES, k.R_EPOCHS,
+                                                              k.R_STATUS))
         diverged = status in (k.NOT_FINITE, k.EXPLODED)
-        steps_first = math.ceil((n - self._pos) / self.batch_size)
         started_epochs = epochs + int(result[k.R_POS] > 0) + int(diverged)
-        if before is not None and started_epochs - (1 if self._pos else 0) < fresh:
-            self._order.set_state(before)  # give back the orders the kernel did not use
-            for _ in range(started_epochs - (1 if self._pos else 0)):
-                torch.randperm(n, generator=self._order)
+        self._give_back_orders(before, drawn, max_epochs - started_epochs)
+        steps_first = math.ceil((self.n_train - self._pos) / self.batch_size)
         self._pos, self._loss_sum = int(result[k.R_POS]), float(result[k.R_LOSS_SUM])
         self._perm = perms[epochs] if self._pos else None
         self._last_norm = float(result[k.R_VALUE])
@@ -202,6 +187,37 @@ class FastTrainer(Trainer):
             self._check_stopping(self.history[-1],
                                  self.history[-2] if len(self.history) > 1 else None)
         return diverged
+
+    def _orders(self, epochs: int) -> np.ndarray:
+        """The sample order of each epoch to come, drawn as the PyTorch engine draws them
+        (the first one is the order of the epoch under way, if one is)."""
+        perms = np.empty((epochs, self.n_train), dtype=np.int64)
+        start = 0
+        if self._pos:
+            perms[0], start = self._perm, 1
+        for row in perms[start:]:
+            row[:] = torch.randperm(self.n_train, generator=self._order).numpy()
+        return perms
+
+    def _give_back_orders(self, before: torch.Tensor, drawn: int, unused: int) -> None:
+        """Rewind the generator over orders drawn for epochs the kernel did not start."""
+        if unused <= 0:
+            return
+        self._order.set_state(before)
+        for _ in range(drawn - unused):
+            torch.randperm(self.n_train, generator=self._order)
+
+    def _set_codes(self) -> None:
+        """The settings the kernel reads as whole numbers (it keeps Adam's step count)."""
+        c = self.config
+        codes = {k.I_OPTIMIZER: k.OPTIMIZER_CODES.index(c.optimizer),
+                 k.I_PENALTY: k.PENALTY_CODES.index(c.regularization),
+                 k.I_LOSS: k.LOSS_CODES.index(self.head.loss),
+                 k.I_PATIENCE: c.early_stopping_patience, k.I_EPOCH: self.epoch,
+                 k.I_TASK: k.TASK_CODES.index(self.head.task),
+                 k.I_TEST_FIRST: int(self.epoch == self.first_epoch)}
+        for index, value in codes.items():
+            self._ints[index] = value
 
     def _hyper(self) -> np.ndarray:
         c = self.config
