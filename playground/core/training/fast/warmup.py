@@ -8,7 +8,8 @@ from playground.core.training.fast import kernels as k
 
 
 def warm_up() -> None:
-    """Run each kernel on a 2-2-1 network and two samples (compiles, or loads the cache)."""
+    """Run the training kernel (which calls every other) on a 2-2-1 network and two samples:
+    compiles, or loads the disk cache."""
     meta = np.array([(2, 2, 0, 4, k.TANH, 0, 0), (2, 1, 6, 8, k.SIGMOID, 0, 2)], dtype=np.int64)
     is_weight = np.array([1, 1, 1, 1, 0, 0, 1, 1, 0], dtype=np.uint8)
     w = np.full(9, 0.1, dtype=np.float32)
@@ -21,5 +22,3 @@ def warm_up() -> None:
     k.run(w, grad, w.copy(), w.copy(), w.copy(), w.copy(), meta, is_weight, x, tf, ti, x, tf,
           ti, perms, 1, 10, hyper, ints, np.array([np.inf, -1.0]), out[0], out[1], out[2],
           np.zeros(6))
-    k.evaluate(w, meta, x, tf, ti, 0, 0, 0.5, np.zeros(2))
-    k.full_gradient(w, grad, meta, x, tf, ti, 0)
