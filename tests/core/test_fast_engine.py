@@ -57,8 +57,14 @@ def assert_same_run(torch_run, fast_run):
         scale = max(float(np.abs(value).max()), 1e-12)
         assert float(np.abs(got[key] - value).max()) / scale <= TOLERANCE, key
     for a, b in zip(torch_run.history, fast_run.history, strict=True):
-        assert (a.epoch, a.step) == (b.epoch, b.step)
-        assert relative(a.train_loss, b.train_loss) <= TOLERANCE
+        assert (a.epoch, a.step, a.subsample) == (b.epoch, b.step, b.subsample)
+        assert relative(a.batch_loss, b.batch_loss) <= TOLERANCE
+        for name in ("train_loss", "test_loss"):  # where both engines drew a curve point
+            if getattr(a, name) is not None and getattr(b, name) is not None:
+                assert relative(getattr(a, name), getattr(b, name)) <= TOLERANCE
+    for run in (torch_run, fast_run):  # a run's first and last epochs always have one
+        assert not run.history or run.history[0].train_loss is not None
+        assert run.stop_reason != "max_epochs" or run.history[-1].train_loss is not None
     final_torch, final_fast = torch_run.metrics(), fast_run.metrics()
     for key in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
         if final_torch[key] is not None:
@@ -211,3 +217,21 @@ def test_compiled_code_is_cached_in_the_users_folder_when_the_package_is_read_on
     fast._cache_dir()
     assert fast.os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "nn-playground" / "numba")
     assert (tmp_path / "nn-playground" / "numba").is_dir()
+
+
+def test_play_after_early_stopping_trains_on_with_fresh_patience_on_both_engines():
+    spec, dataset, settings = STOPS["early_stopping"]
+    torch_run, fast_run = both(spec, dataset, epochs=300, **settings)
+    for run in (torch_run, fast_run):
+        run.train()
+        run.resume()
+        run.train()
+    assert_same_run(torch_run, fast_run)
+
+
+def test_big_splits_draw_the_curves_from_the_same_subsample():
+    torch_run, fast_run = both(mlp(4, 2), make_dataset(DataConfig(n_samples=5000)), epochs=3,
+                               batch_size=100)
+    torch_run.train(), fast_run.train()
+    assert fast_run.history[0].subsample == 2000
+    assert_same_run(torch_run, fast_run)

@@ -75,8 +75,10 @@ class FastTrainer(Trainer):
         if self._best is not None:
             self._best_figures[:] = self._best[0], self._best[1]
             self._best_w[:] = self._best[2].cpu().numpy()
+        self._scratch = np.zeros(len(self._w))  # the full gradient of a stopping check
         self._train_arrays = split_arrays(self.x_train, self.t_train)
-        self._test_arrays = split_arrays(self.x_test, self.t_test)
+        # what the curves evaluate at an epoch's end (a seeded subsample of a big split)
+        self._curve_arrays = [split_arrays(x, t) for x, t in self._curve_splits]
         self._perm: np.ndarray | None = None  # the order of the epoch under way
         self._pos = 0  # samples of it already trained on
         self._loss_sum = 0.0
@@ -159,12 +161,12 @@ class FastTrainer(Trainer):
         perms = self._orders(max_epochs)
         drawn = max_epochs - (1 if self._pos else 0)
         self._set_codes()
-        out = np.full((3, max_epochs), math.nan)
+        out = np.full((5, max_epochs), math.nan)
         result = np.array([0.0, 0.0, self._pos, self._loss_sum, 0.0, math.nan])
-        k.run(self._w, self._grad, self._m1, self._m2, self._ckpt, self._best_w, self._meta,
-              self._is_weight, *self._train_arrays, *self._test_arrays, perms,
-              self.batch_size, max_batches, self._hyper(), self._ints, self._best_figures,
-              out[0], out[1], out[2], result)
+        k.run(self._w, self._grad, self._scratch, self._m1, self._m2, self._ckpt, self._best_w,
+              self._meta, self._is_weight, *self._train_arrays, *self._curve_arrays[0],
+              *self._curve_arrays[1], perms, self.batch_size, max_batches, self._hyper(),
+              self._ints, self._best_figures, out, result)
         spent = time.perf_counter() - started
         self._stale_model = True
         batches, epochs, status = (int(result[i]) for i in (k.R_BATCHES, k.R_EPOCHS,
@@ -221,7 +223,8 @@ class FastTrainer(Trainer):
 
     def _hyper(self) -> np.ndarray:
         c = self.config
-        previous = self.history[-1].train_loss if self.history else math.nan
+        previous = self.history[-1].batch_loss if self.history else None
+        previous = math.nan if previous is None else previous
         return np.array([c.learning_rate, c.momentum, c.regularization_rate,
                          self._explosion_limit, c.grad_norm_threshold, c.loss_change_threshold,
                          previous, self.head.threshold])
@@ -234,12 +237,12 @@ class FastTrainer(Trainer):
         for e in range(epochs):
             self.epoch += 1
             steps = steps_first + e * steps_per_epoch
-            test, accuracy = out[1, e], out[2, e]
+            figures = [None if math.isnan(v) else float(v) for v in out[1:, e]]
+            train_loss, train_accuracy, test_loss, test_accuracy = figures
             self.history.append(EpochRecord(
-                self.epoch, step + steps, float(out[0, e]),
-                None if math.isnan(test) else float(test), None,
-                None if math.isnan(accuracy) else float(accuracy),
-                seconds + steps * per_step))
+                self.epoch, step + steps, train_loss, test_loss, train_accuracy, test_accuracy,
+                seconds + steps * per_step, None, float(out[k.OUT_BATCH, e]),
+                self.curve_subsample))
 
     def _restore_after_divergence(self, status: int, loss: float) -> None:
         """The kernel went back to the last sound epoch; say so as the PyTorch engine does."""
@@ -249,6 +252,10 @@ class FastTrainer(Trainer):
         what = "became infinite or NaN" if status == k.NOT_FINITE else \
             f"jumped to {loss:.3g} (it started at {self._initial_loss:.3g})"
         self._diverge(what)
+
+    def resume(self) -> None:
+        super().resume()
+        self._best_figures[:] = math.inf, -1.0  # early stopping's patience counts afresh
 
     def _check_stopping(self, record: EpochRecord, previous: EpochRecord | None) -> None:
         if self._best_figures[1] >= 0:

@@ -36,6 +36,8 @@ H_LR, H_MOMENTUM, H_RATE, H_LIMIT, H_GRAD_THRESHOLD, H_PLATEAU, H_PREVIOUS, H_TH
 I_OPTIMIZER, I_PENALTY, I_LOSS, I_ADAM_STEP, I_PATIENCE, I_EPOCH, I_TASK, I_TEST_FIRST = range(8)
 # entries of `result`
 R_BATCHES, R_EPOCHS, R_POS, R_LOSS_SUM, R_STATUS, R_VALUE = range(6)
+# rows of `out`: per epoch, the batch losses' mean and the curves' figures
+OUT_BATCH, OUT_TRAIN, OUT_TRAIN_ACC, OUT_TEST, OUT_TEST_ACC = range(5)
 # stop codes in result[R_STATUS]
 GOING, NOT_FINITE, EXPLODED, EARLY_STOPPING, GRAD_NORM, PLATEAU = range(6)
 LEAKY_SLOPE = 0.01
@@ -256,15 +258,17 @@ def full_gradient(w, grad, meta, x, tf, ti, loss):
 
 
 @njit(cache=True)
-def run(w, grad, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xt, tft, tit,
-        perms, batch, max_batches, hyper, ints, best, out_loss, out_test, out_acc, result):
+def run(w, grad, scratch, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xc, tfc, tic,
+        xt, tft, tit, perms, batch, max_batches, hyper, ints, best, out, result):
     """Train from sample result[R_POS] of perms[0] with result[R_LOSS_SUM] carried over, for
     at most `max_batches` batches and len(perms) epochs, or until a stopping criterion holds.
 
-    Each finished epoch e writes its mean training loss to out_loss[e] and, when the test
-    split was evaluated, its loss and accuracy to out_test[e] and out_acc[e] (NaN otherwise).
-    result[R_STATUS] says why it stopped early; result[R_VALUE] holds the diverged epoch's
-    loss, or else the latest full gradient norm (when that criterion is on).
+    (x, tf, ti) is the training split; (xc, tfc, tic) and (xt, tft, tit) are the training and
+    test samples the curves evaluate. Each finished epoch e writes the mean of its batch
+    losses to out[OUT_BATCH, e] and, where both splits were evaluated at its end, their loss
+    and accuracy to out[OUT_TRAIN…OUT_TEST_ACC, e] (NaN otherwise). result[R_STATUS] says why
+    it stopped early; result[R_VALUE] holds the diverged epoch's loss, or else the latest full
+    gradient norm (when that criterion is on; `scratch` holds that gradient).
     """
     n, loss = x.shape[0], ints[I_LOSS]
     size = meta[meta.shape[0] - 1, Y_OFF] + meta[meta.shape[0] - 1, N_IN] \
@@ -304,26 +308,28 @@ def run(w, grad, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xt, tft, tit,
             result[R_VALUE] = mean
             break
         ckpt[:] = w
-        out_loss[epochs] = mean
-        out_test[epochs] = math.nan
-        out_acc[epochs] = math.nan
+        out[:, epochs] = math.nan
+        out[OUT_BATCH, epochs] = mean
         patience = ints[I_PATIENCE]
         first = epochs == 0 and ints[I_TEST_FIRST]
-        if xt.shape[0] and (patience or first or epochs == perms.shape[0] - 1):
-            evaluate(w, meta, xt, tft, tit, loss, ints[I_TASK], hyper[H_THRESHOLD], figures)
-            out_test[epochs], out_acc[epochs] = figures[0], figures[1]
+        if patience or first or epochs == perms.shape[0] - 1:
+            task, threshold = ints[I_TASK], hyper[H_THRESHOLD]
+            evaluate(w, meta, xc, tfc, tic, loss, task, threshold, figures)
+            out[OUT_TRAIN, epochs], out[OUT_TRAIN_ACC, epochs] = figures[0], figures[1]
+            evaluate(w, meta, xt, tft, tit, loss, task, threshold, figures)
+            out[OUT_TEST, epochs], out[OUT_TEST_ACC, epochs] = figures[0], figures[1]
         epoch = ints[I_EPOCH] + epochs + 1
         epochs += 1
         if patience and xt.shape[0]:
-            if best[1] < 0 or out_test[epochs - 1] < best[0]:
-                best[0], best[1] = out_test[epochs - 1], epoch
+            if best[1] < 0 or out[OUT_TEST, epochs - 1] < best[0]:
+                best[0], best[1] = out[OUT_TEST, epochs - 1], epoch
                 best_w[:] = w
             elif epoch - best[1] >= patience:
                 w[:] = best_w
                 result[R_STATUS] = EARLY_STOPPING
                 break
         if hyper[H_GRAD_THRESHOLD] > 0.0:
-            result[R_VALUE] = full_gradient(w, grad, meta, x, tf, ti, loss)
+            result[R_VALUE] = full_gradient(w, scratch, meta, x, tf, ti, loss)
             if result[R_VALUE] < hyper[H_GRAD_THRESHOLD]:
                 result[R_STATUS] = GRAD_NORM
                 break

@@ -18,7 +18,7 @@ def warm_up() -> None:
     perms = np.array([[0, 1]], dtype=np.int64)
     hyper = np.array([0.1, 0.9, 0.0, 1e9, 0.0, 0.0, np.nan, 0.5])
     ints = np.zeros(8, dtype=np.int64)
-    out = np.zeros((3, 1))
-    k.run(w, grad, w.copy(), w.copy(), w.copy(), w.copy(), meta, is_weight, x, tf, ti, x, tf,
-          ti, perms, 1, 10, hyper, ints, np.array([np.inf, -1.0]), out[0], out[1], out[2],
-          np.zeros(6))
+    out = np.zeros((5, 1))
+    k.run(w, grad, grad.copy(), w.copy(), w.copy(), w.copy(), w.copy(), meta, is_weight,
+          x, tf, ti, x, tf, ti, x, tf, ti, perms, 1, 10, hyper, ints, np.array([np.inf, -1.0]),
+          out, np.zeros(6))
