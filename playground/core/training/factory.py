@@ -59,8 +59,7 @@ def _make(spec: NetworkSpec, dataset: Dataset, config: TrainConfig,
         if wait_for_compile or engine == "fast":
             reason = None if fast.compile_kernels() else fast.failure()
         elif not fast.kernels_ready():
-            fast.compile_in_background()
-            reason = "compiling"
+            reason = "compiling"  # after the first epoch, see switch_engine
     if reason is None:
         from playground.core.training.fast.engine import FastTrainer
 
@@ -80,9 +79,14 @@ def engine_of(trainer: TrainerBase) -> str:
 
 def switch_engine(trainer: TrainerBase) -> TrainerBase:
     """The fast engine's trainer taking over a run, once its kernels are compiled and the
-    run is between epochs; otherwise the same trainer."""
+    run is between epochs; otherwise the same trainer. The kernels start compiling in the
+    background at the first call (the end of the first epoch): a job loads, and a single
+    step answers, without waiting for the compiler."""
     if type(trainer) is not Trainer or not getattr(trainer, "switch_when_compiled", False) \
-            or trainer._batches or not fast.kernels_ready():
+            or trainer._batches:
+        return trainer
+    if not fast.kernels_ready():
+        fast.compile_in_background()
         return trainer
     from playground.core.training.fast.engine import FastTrainer
 

@@ -57,7 +57,7 @@ class _Session:
     def __init__(self, job: Job, conn: Connection):
         from playground.core.training.factory import make_trainer, switch_engine
 
-        # A network the fast engine trains starts on PyTorch while its kernels compile.
+        # A network the fast engine trains starts on PyTorch until its kernels are compiled.
         self.trainer = make_trainer(NetworkSpec.from_dict(job.network), job.dataset, job.config,
                                     job.weights, reserve_core=True, epoch=job.epoch,
                                     wait_for_compile=False)

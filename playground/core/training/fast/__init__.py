@@ -24,6 +24,7 @@ WORK_LIMIT = 150_000  # parameters × batch size up to which "auto" picks the fa
 _lock = threading.Lock()
 _ready = threading.Event()
 _failure: str | None = None
+_thread: threading.Thread | None = None
 compile_seconds: float | None = None  # how long the last compile (or cache load) took
 
 
@@ -108,10 +109,10 @@ def failure() -> str | None:
     return _failure
 
 
-def compile_in_background() -> threading.Thread | None:
-    """Start compiling on a daemon thread (None when already compiled or failed)."""
-    if _ready.is_set() or _failure is not None:
-        return None
-    thread = threading.Thread(target=compile_kernels, name="playground-compile", daemon=True)
-    thread.start()
-    return thread
+def compile_in_background() -> None:
+    """Start compiling on a daemon thread, unless done, failed or under way."""
+    global _thread
+    if _ready.is_set() or _failure is not None or (_thread and _thread.is_alive()):
+        return
+    _thread = threading.Thread(target=compile_kernels, name="playground-compile", daemon=True)
+    _thread.start()
