@@ -235,3 +235,14 @@ def test_big_splits_draw_the_curves_from_the_same_subsample():
     torch_run.train(), fast_run.train()
     assert fast_run.history[0].subsample == 2000
     assert_same_run(torch_run, fast_run)
+
+
+def test_an_open_ended_run_trains_past_its_epochs_in_whole_chunks():
+    torch_run, fast_run = both(mlp(4, 2), data(), epochs=2)
+    torch_run.open_ended = fast_run.open_ended = True  # the window's runs, until paused
+    while fast_run.epoch <= 4:
+        fast_run.train_for(0.01)
+    while torch_run.epoch < fast_run.epoch:
+        torch_run.train_step()
+    assert not fast_run.stopped and not torch_run.stopped
+    assert_same_run(torch_run, fast_run)

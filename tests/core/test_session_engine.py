@@ -27,7 +27,8 @@ def test_a_run_starts_on_pytorch_while_compiling_and_switches_between_epochs(mon
     monkeypatch.setattr(fast, "_ready", threading.Event())  # as if still compiling
     monkeypatch.setattr(fast, "compile_in_background", lambda: None)
     project = load_preset("circle")
-    config = project.training.replace(epochs=6, optimizer="adam", learning_rate=0.01)
+    config = project.training.replace(epochs=6, epoch_limit=True, optimizer="adam",
+                                      learning_rate=0.01)
     dataset = make_dataset(project.data)
     pipe = Pipe()
     session = _Session(Job(project.network.to_dict(), dataset, config, None), pipe)

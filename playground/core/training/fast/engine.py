@@ -140,8 +140,10 @@ class FastTrainer(Trainer):
         epochs = 1
         if self._epoch_seconds > 0:
             epochs = max(1, int(seconds / self._epoch_seconds))
+        if self.config.epoch_limit or not self.open_ended:  # the run ends at its epochs
+            epochs = min(epochs, self.epochs_left)
         before = self.epoch
-        diverged = self._advance(_NO_LIMIT, max(1, min(epochs, self.epochs_left)))
+        diverged = self._advance(_NO_LIMIT, max(1, epochs))
         return diverged or self.epoch > before
 
     def run(self, snapshot_interval: float = 0.0) -> Iterator[Snapshot]:
