@@ -72,7 +72,6 @@ def test_fifty_play_pause_reset_cycles_leave_nothing_running(controller, process
 
 
 def test_a_live_learning_rate_change_reaches_the_running_trainer(controller, qtbot):
-    controller.document.set_training(epochs=1_000_000)  # still running when paused below
     controller.play()
     qtbot.waitUntil(lambda: controller.last_frame is not None
                     and controller.last_frame.snapshot.step > 0, timeout=10_000)
@@ -149,7 +148,6 @@ def test_a_layer_too_large_to_draw_shows_a_weight_summary(window, qtbot):
 
 
 def test_saving_while_training_saves_the_weights_reached_so_far(window, qtbot, tmp_path):
-    window.document.set_training(epochs=1_000_000)  # the fast engine ends 200 in a moment
     window.play_action.trigger()
     qtbot.waitUntil(lambda: window.controller.last_frame.snapshot.epoch >= 3, timeout=30_000)
     path = tmp_path / "mid.playground"
