@@ -22,13 +22,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from playground.core.errors import PlaygroundError
+
 if TYPE_CHECKING:
     from playground.core.project import Project
 
 USER_ERROR = 2
 
 
-class UserError(Exception):
+class UserError(PlaygroundError):
     """Something the user can fix; printed as one line, no traceback."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playground.core.datasets import Dataset
+from playground.core.errors import PlaygroundError
 from playground.core.spec import NetworkSpec
 
 _DEFAULT_LOSS = {"binary": ("binary_cross_entropy", "sigmoid"),
@@ -10,7 +11,7 @@ _DEFAULT_LOSS = {"binary": ("binary_cross_entropy", "sigmoid"),
                  "regression": ("squared_error", "linear")}
 
 
-class DataMismatch(ValueError):
+class DataMismatch(PlaygroundError):
     """The network's Input or Output does not fit the data set; the message says how to fix it."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playground.core.errors import PlaygroundError
 from playground.core.layers import KINDS, Shape, ShapeError
 from playground.core.spec import NetworkSpec
 
@@ -26,7 +27,7 @@ class NodeIssue:
     message: str
 
 
-class InvalidNetwork(ValueError):
+class InvalidNetwork(PlaygroundError):
     """The spec cannot be built; `issues` names each node at fault."""
 
     def __init__(self, issues: tuple[NodeIssue, ...]):

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.errors import PlaygroundError
+
 Shape = tuple[int, ...]
 
 # The lecture's four activations first, then the extras.
@@ -28,11 +30,11 @@ def activation_range(name: str) -> tuple[float, float] | None:
     return ACTIVATION_RANGES.get(name)
 
 
-class SpecError(ValueError):
+class SpecError(PlaygroundError):
     """A spec, or an edit of it, is not acceptable; the message says why and what to do."""
 
 
-class ShapeError(ValueError):
+class ShapeError(PlaygroundError):
     """A node cannot take the shape it is given; the message says how to fix it."""
 
 

@@ -15,24 +15,21 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import tempfile
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from safetensors import SafetensorError
-from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
+from playground.core import archives, files, limits
 from playground.core.datafit import fit_to_data
 from playground.core.datasets import DataConfig, DataConfigError, Dataset, make_dataset
 from playground.core.datasets.base import MAX_SAMPLES
 from playground.core.datasets.imported import IMPORTED, DataImportError, ImportedData
+from playground.core.errors import PlaygroundError
 from playground.core.graph import analyse
 from playground.core.layers import SpecError
 from playground.core.spec import NetworkSpec
@@ -41,13 +38,12 @@ from playground.core.training.config import TrainConfig, TrainConfigError
 FORMAT_VERSION = 2  # 2 added imported data; projects without any are still written as 1
 _PLAIN_VERSION = 1
 SUFFIX = ".playground"
-MAX_JSON_BYTES = 64 * 1024 * 1024
 _JSON_NAME = "project.json"
 _WEIGHTS_NAME = "weights.safetensors"
 _DATA_NAME = "data.npz"
 
 
-class ProjectError(ValueError):
+class ProjectError(PlaygroundError):
     """A project file cannot be read or written; the message names the file and the problem."""
 
 
@@ -235,21 +231,7 @@ def save_project(project: Project, path: str | Path) -> Path:
         payload = _json_bytes(project, inline_weights=True)
     else:
         payload = _zip_bytes(project)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as err:
-        raise ProjectError(f"cannot write {path}: {err.strerror or err}") from None
-    return path
+    return files.write_bytes(path, payload, ProjectError)
 
 
 def _json_bytes(project: Project, inline_weights: bool) -> bytes:
@@ -298,54 +280,57 @@ def load_project(path: str | Path) -> Project:
 
 def _load(path: Path) -> Project:
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProjectError("no such file") from None
-    except IsADirectoryError:
-        raise ProjectError("this is a folder, not a project file") from None
-    except OSError as err:
-        raise ProjectError(f"cannot read it: {err.strerror or err}") from None
+        raw = limits.read_file(path, limits.PROJECT_FILE, "project file")
+    except PlaygroundError as err:
+        raise ProjectError(str(err)) from None
     if raw[:2] == b"PK":
         return _load_zip(raw)
     return Project.from_dict(_parse_json(raw))
 
 
 def _parse_json(raw: bytes) -> Any:
-    if len(raw) > MAX_JSON_BYTES:
-        raise ProjectError("the project description is too large to be a playground project")
+    if len(raw) > limits.JSON_TEXT.value:
+        raise ProjectError(str(limits.JSON_TEXT.exceeded("the project description")))
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ProjectError("this is neither a playground project nor JSON text") from None
     except json.JSONDecodeError as err:
         raise ProjectError(f"the JSON is malformed at line {err.lineno}, column {err.colno}: "
                            f"{err.msg}; the file may be truncated or edited by hand") from None
+    except RecursionError:
+        raise ProjectError(str(limits.JSON_DEPTH.exceeded("the JSON's nesting"))) from None
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        raise ProjectError(f"the JSON holds a value Python refuses to read ({err}); the file "
+                           "was not written by the playground") from None
+    try:
+        limits.check_depth(data)
+    except limits.LimitExceeded as err:
+        raise ProjectError(str(err)) from None
+    return data
 
 
 def _load_zip(raw: bytes) -> Project:
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        with archives.open_zip(raw) as archive:
             names = set(archive.namelist())
             if _JSON_NAME not in names:
                 raise ProjectError(f"the archive has no {_JSON_NAME}; it is not a playground "
                                    "project")
-            data = _parse_json(archive.read(_JSON_NAME))
-            weights = None
+            data = _parse_json(archives.read_member(archive, _JSON_NAME))
+            weights = arrays = None
             if _WEIGHTS_NAME in names:
-                weights = load_safetensors(archive.read(_WEIGHTS_NAME))
-            arrays = _read_arrays(archive.read(_DATA_NAME)) if _DATA_NAME in names else None
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error):
-        raise ProjectError("the file is damaged or incomplete (not a complete zip archive)") \
-            from None
-    except SafetensorError as err:
-        raise ProjectError(f"the stored weights are damaged: {err}") from None
+                weights = archives.read_safetensors(archives.read_member(archive, _WEIGHTS_NAME))
+            if _DATA_NAME in names:
+                arrays = _read_arrays(archive)
+    except (archives.ArchiveError, limits.LimitExceeded) as err:
+        raise ProjectError(str(err)) from None
     return Project.from_dict(data, weights, arrays)
 
 
-def _read_arrays(raw: bytes) -> dict[str, np.ndarray]:
+def _read_arrays(archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
     """The imported arrays; nothing in them is ever unpickled."""
     try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    except (ValueError, OSError) as err:
+        return archives.read_npz(archives.read_member(archive, _DATA_NAME))
+    except archives.ArchiveError as err:
         raise ProjectError(f"the imported data ({_DATA_NAME}) are damaged: {err}") from None

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-import playground.core.project as project_module
+import playground.core.files as files_module
 from playground.core.datasets import DATASETS, DataConfig
 from playground.core.model import build_model
 from playground.core.presets import PRESET_DIR, load_preset
@@ -309,12 +309,13 @@ def test_failed_save_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest
     def refuse(*_: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(project_module.os, "replace", refuse)
+    monkeypatch.setattr(files_module.os, "replace", refuse)
     changed = make_project(with_weights=False)
     changed.title = "Changed"
     with pytest.raises(ProjectError) as err:
         save_project(changed, path)
-    assert str(err.value) == f"cannot write {path}: No space left on device"
+    assert str(err.value) == (f"cannot write {path}: the disk is full; free some space and "
+                              "try again")
     monkeypatch.undo()
 
     assert path.read_bytes() == before

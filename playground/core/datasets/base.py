@@ -20,6 +20,7 @@ from playground.core.datasets.info import (
 )
 from playground.core.datasets.registry import DATASETS, RECIPES
 from playground.core.datasets.sequences import DEFAULT_LENGTH
+from playground.core.errors import PlaygroundError
 from playground.core.scaling import Scaling
 from playground.core.seeds import MAX_SEED
 
@@ -51,7 +52,7 @@ _FEATURE_FUNCS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 
-class DataConfigError(ValueError):
+class DataConfigError(PlaygroundError):
     """A data setting is invalid; the message says which one and what is allowed."""
 
 

@@ -23,6 +23,7 @@ from playground.core.datasets.info import (
     TASK_REGRESSION,
     DatasetInfo,
 )
+from playground.core.errors import PlaygroundError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
@@ -33,7 +34,7 @@ KINDS = (KIND_PLANE, KIND_LINE, KIND_TABLE, KIND_IMAGE)
 IMPORTED = "imported"  # the data set name of imported data in a DataConfig
 
 
-class DataImportError(ValueError):
+class DataImportError(PlaygroundError):
     """A file cannot be imported; the message names the file and the place, and the fix."""
 
 

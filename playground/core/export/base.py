@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
+from playground.core import files
 from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
 from playground.core.datasets.imported import IMPORTED
+from playground.core.errors import PlaygroundError
 from playground.core.graph import InvalidNetwork
 from playground.core.layers import SpecError
 from playground.core.model import PlaygroundNet, build_model
 from playground.core.project import Project
 from playground.core.scaling import Scaling
 
-FILE_MODE = 0o644
 UNTRAINED_NOTE = ("Note: the project has no trained weights, so this export holds the seeded "
                   "initial ones; train it first to export what it learned.")
 
 
-class ExportError(ValueError):
+class ExportError(PlaygroundError):
     """An export cannot be made; the message says why and what to do."""
 
 
@@ -131,28 +129,11 @@ def fitted_dataset(project: Project) -> Dataset:
     return dataset
 
 
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path) -> AbstractContextManager[Path]:
     """A temporary path beside `path`, renamed over it only when the block succeeds."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        os.chmod(tmp, FILE_MODE)  # mkstemp's files are private; an export is for sharing
-    except OSError as err:
-        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return files.atomic_path(path, ExportError)
 
 
 def write_text(path: Path, text: str) -> None:
     """Write UTF-8 text atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    files.write_text(path, text, ExportError)

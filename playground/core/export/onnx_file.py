@@ -40,16 +40,16 @@ def _quiet() -> Iterator[None]:
 def write(source: Source, path: Path) -> str:
     _require_onnx()
     batch = torch.export.Dim("batch")
-    with atomic_path(path) as tmp:
-        try:
-            with _quiet():
-                torch.onnx.export(source.served, (source.example(),), str(tmp),
-                                  input_names=["x"], output_names=["y"],
-                                  dynamic_shapes=({0: batch},), external_data=False,
-                                  verbose=False)
-        except Exception as err:  # the exporter raises many kinds; all mean "cannot export"
-            raise ExportError(f"the ONNX exporter could not convert this network: "
-                              f"{str(err).strip().splitlines()[0]}") from None
+    try:  # convert in memory first: a failure to write the file is not one to convert
+        with _quiet():
+            program = torch.onnx.export(source.served, (source.example(),), None,
+                                        input_names=["x"], output_names=["y"],
+                                        dynamic_shapes=({0: batch},), verbose=False)
+    except Exception as err:  # the exporter raises many kinds; all mean "cannot export"
+        raise ExportError(f"the ONNX exporter could not convert this network: "
+                          f"{str(err).strip().splitlines()[0]}") from None
+    with atomic_path(path) as tmp, _quiet():
+        program.save(str(tmp), external_data=False)
     shape = source.shape_text
     return (f"Wrote an ONNX model to {path}: input 'x' of shape (N, {shape}) for any batch "
             "size N, output 'y' the network's prediction.\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from playground.core.errors import PlaygroundError
 from playground.core.layers import Param, SpecError
 from playground.core.seeds import MAX_SEED
 
@@ -46,7 +47,7 @@ SCHEMA = (
 PARAMS = {param.name: param for param in SCHEMA}  # each setting's type, range or choices
 
 
-class TrainConfigError(ValueError):
+class TrainConfigError(PlaygroundError):
     """A training setting is invalid; the message names it and the allowed values."""
 
 

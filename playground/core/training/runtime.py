@@ -14,10 +14,12 @@ import os
 
 import torch
 
+from playground.core.errors import PlaygroundError
+
 _LARGE_STEP = 20_000_000  # parameters × batch size above which extra threads pay off
 
 
-class DeviceUnavailable(ValueError):
+class DeviceUnavailable(PlaygroundError):
     """A device was asked for that this machine does not have."""
 
 
