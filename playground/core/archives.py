@@ -14,7 +14,7 @@ import math
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
@@ -77,8 +77,10 @@ def read_member(archive: zipfile.ZipFile, name: str, limit: Limit = UNPACKED) ->
     return data
 
 
-def read_npz(raw: bytes) -> dict[str, np.ndarray]:
-    """The arrays of a `.npz` file (numpy.savez), each header checked before reading."""
+def read_npz(raw: bytes, progress: Callable[[float], None] | None = None
+             ) -> dict[str, np.ndarray]:
+    """The arrays of a `.npz` file (numpy.savez), each header checked before reading;
+    `progress` hears the share of the arrays read (by count)."""
     if raw.startswith(_NPY_MAGIC):
         raise ArchiveError("this is a single .npy array, not an .npz archive; save the "
                            "arrays together with numpy.savez(path, x=..., y=...)")
@@ -87,9 +89,12 @@ def read_npz(raw: bytes) -> dict[str, np.ndarray]:
                            "save the arrays with numpy.savez(path, x=..., y=...)")
     arrays = {}
     with open_zip(raw) as archive:
-        for name in archive.namelist():
+        names = archive.namelist()
+        for count, name in enumerate(names, 1):
             key = name.removesuffix(".npy")
             arrays[key] = _read_npy(read_member(archive, name), key)
+            if progress is not None:
+                progress(count / len(names))
     return arrays
 
 

@@ -62,6 +62,8 @@ PROJECT_FILE = Limit("PLAYGROUND_MAX_PROJECT_MB", 256, "project file size", "MB"
 DATA_FILE = Limit("PLAYGROUND_MAX_DATA_MB", 200, "data file size", "MB")
 UNPACKED = Limit("PLAYGROUND_MAX_UNPACKED_MB", 256, "unpacked size", "MB")
 JSON_TEXT = Limit("PLAYGROUND_MAX_JSON_MB", 64, "project description size", "MB")
+DATA_VALUES = Limit("PLAYGROUND_MAX_DATA_VALUES", 50_000_000,
+                    "input values (samples × features)")
 PARAMETERS = Limit("PLAYGROUND_MAX_PARAMETERS", 20_000_000, "parameters")
 IMAGE_PIXELS = Limit("PLAYGROUND_MAX_IMAGE_PIXELS", 4096 * 4096, "pixels per image")
 CSV_FIELD = Limit("PLAYGROUND_MAX_CSV_FIELD", 128 * 1024, "characters per CSV cell")
@@ -107,6 +109,12 @@ def check_parameters(count: int) -> None:
     """Refuse a network with more parameters than allowed, before its weights exist."""
     if count > PARAMETERS.value:
         raise PARAMETERS.exceeded(f"{count:,} parameters")
+
+
+def check_values(count: int) -> None:
+    """Refuse data with more input values than allowed, before converting them."""
+    if count > DATA_VALUES.value:
+        raise DATA_VALUES.exceeded(f"{count:,} input values")
 
 
 def check_depth(value: Any) -> None:

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from playground.core.datasets import DataConfig, make_dataset
-from playground.core.datasets import imported as imported_module
 from playground.core.datasets.imports import (
     DataImportError,
     ImportedData,
@@ -123,16 +122,19 @@ def test_a_binary_file_named_csv_is_refused(tmp_path):
 
 
 def test_huge_files_are_refused_with_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(imported_module, "MAX_FILE_BYTES", 100)
-    path = write(tmp_path, "big.csv", "a,b\n" + "1,0\n2,1\n" * 50)
-    assert "imports files up to 0 MB" in import_error(load_csv, path)
+    monkeypatch.setenv("PLAYGROUND_MAX_DATA_MB", "1")
+    path = write(tmp_path, "big.csv", "a,b\n" + "1,0\n2,1\n" * 150_000)
+    assert import_error(load_csv, path) == (
+        "big.csv: the file's 1.1 MB is more than the 1 MB data file size the playground "
+        "allows; set PLAYGROUND_MAX_DATA_MB to raise the limit; or import a sample of the rows")
 
 
 def test_npz_files_that_unpack_too_large_are_refused(tmp_path, monkeypatch):
     path = tmp_path / "zeros.npz"
-    np.savez_compressed(path, x=np.zeros((1000, 10)), y=np.zeros(1000))
-    monkeypatch.setattr("playground.core.datasets.imports.MAX_FILE_BYTES", 50_000)
-    assert import_error(load_npz, path).startswith("zeros.npz: unpacked, its arrays are over")
+    np.savez_compressed(path, x=np.zeros((20_000, 10)), y=np.zeros(20_000))
+    monkeypatch.setenv("PLAYGROUND_MAX_UNPACKED_MB", "1")
+    assert import_error(load_npz, path).startswith("zeros.npz: unpacked, its 2 MB is more than "
+                                                   "the 1 MB unpacked size")
 
 
 def test_too_many_rows_are_refused(tmp_path, monkeypatch):
@@ -180,7 +182,8 @@ def test_pickled_npz_arrays_are_never_loaded(tmp_path):
 def test_a_damaged_npz_is_refused(tmp_path):
     path = tmp_path / "cut.npz"
     path.write_bytes(b"PK\x03\x04broken")
-    assert "not a readable .npz file" in import_error(load_npz, path)
+    assert import_error(load_npz, path) == (
+        "cut.npz: the file is damaged or incomplete (not a complete zip archive)")
 
 
 # ---- IDX -------------------------------------------------------------------------------------

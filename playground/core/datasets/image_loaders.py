@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import math
 import re
 import zlib
 from collections.abc import Callable, Sequence
@@ -15,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from playground.core import limits
 from playground.core.datasets.imported import (
-    MAX_FILE_BYTES,
     DataImportError,
     ImportedData,
     class_task,
@@ -87,13 +88,13 @@ def _read_idx(path: Path, what: str) -> np.ndarray:
     if raw[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
+                raw = stream.read(limits.UNPACKED.value + 1)
         except (OSError, EOFError, zlib.error):
             raise DataImportError(f"{path.name}: the gzip file is damaged or incomplete; "
                                   "download it again") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise DataImportError(f"{path.name}: unpacked it is over {MAX_FILE_BYTES // 2**20} "
-                                  "MB, more than the playground imports")
+        if len(raw) > limits.UNPACKED.value:
+            raise DataImportError(f"{path.name}: {limits.UNPACKED.exceeded('unpacked, it')}"
+                                  ) from None
     if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] not in IDX_TYPES or not 1 <= raw[3] <= 4:
         raise DataImportError(f"{path.name}: this is not an IDX {what} file (IDX files start "
                               f"with the bytes 0 0 8 {3 if what == 'image' else 1}; this one "
@@ -103,11 +104,15 @@ def _read_idx(path: Path, what: str) -> np.ndarray:
     if len(raw) < header:
         raise DataImportError(f"{path.name}: the file ends inside its header; it is truncated")
     dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize  # Python ints: a header cannot overflow it
     if len(raw) - header != expected:
         raise DataImportError(f"{path.name}: its header announces {' × '.join(map(str, dims))} "
                               f"values ({expected:,} bytes) but the file holds "
                               f"{len(raw) - header:,}; it is truncated or damaged")
+    try:
+        limits.check_values(math.prod(dims))
+    except limits.LimitExceeded as err:
+        raise DataImportError(f"{path.name}: {err}") from None
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(dims)
 
 
@@ -148,37 +153,28 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
     blue everywhere) have one; `grayscale` True makes every image grey, False keeps three
     channels even for grey images."""
     try:
-        from PIL import Image, UnidentifiedImageError
+        import PIL  # noqa: F401
     except ImportError:
         raise DataImportError("importing image folders needs Pillow: pip install pillow") \
             from None
     root = Path(path)
     files = _class_files(root)
     total = sum(len(f) for f in files.values())
-    if total > MAX_IMAGES:
+    if total > MAX_IMAGES:  # before opening any
         raise DataImportError(f"{root.name}: more than {MAX_IMAGES:,} images; the playground "
                               "imports up to that many")
     pictures, labels = [], []
     for name, paths in files.items():
         for file in paths:
-            try:
-                with Image.open(file) as image:
-                    image = image.convert("RGB")
-                    size = size or image.size
-                    if max(size) > MAX_SIDE:
-                        raise DataImportError(
-                            f"{file.name}: {size[0]}×{size[1]} pixels is larger than the "
-                            f"{MAX_SIDE}×{MAX_SIDE} the playground trains on; shrink the "
-                            "images first")
-                    if image.size != size:
-                        image = image.resize(size)
-                    pictures.append(np.asarray(image, dtype=np.uint8))
-            except (OSError, UnidentifiedImageError, ValueError) as err:
-                if isinstance(err, DataImportError):
-                    raise
-                raise DataImportError(f"{root.name}/{name}/{file.name}: cannot read this "
-                                      "image; it is damaged or not an image: remove it") \
-                    from None
+            picture = _read_image(file, f"{root.name}/{name}/{file.name}", size)
+            if size is None:
+                size = (picture.shape[1], picture.shape[0])
+                try:
+                    limits.check_values(total * picture.size)
+                except limits.LimitExceeded as err:
+                    raise DataImportError(f"{root.name}: {total:,} images of {size[0]}×"
+                                          f"{size[1]} pixels: {err}") from None
+            pictures.append(picture)
             labels.append(name)
             if progress is not None and len(labels) % PROGRESS_IMAGES == 0:
                 progress(len(labels) / total)
@@ -186,6 +182,37 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | None = None,
     colour = bool((x != x[:, :1]).any())
     data = _images(x if colour or grayscale is False else x[:, :1], labels, root.name)
     return to_grey(data) if colour and grayscale else data
+
+
+def _read_image(file: Path, where: str, size: tuple[int, int] | None) -> np.ndarray:
+    """One image as 8-bit RGB pixels at `size` (its own size if None); its size is checked
+    from its header, before its pixels are unpacked."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            if width * height > limits.IMAGE_PIXELS.value:
+                too_many = limits.IMAGE_PIXELS.exceeded(f"{width}×{height} pixels")
+                raise DataImportError(f"{where}: {too_many}; shrink the images")
+            size = size or image.size
+            if max(size) > MAX_SIDE:
+                raise DataImportError(f"{where}: {size[0]}×{size[1]} pixels is larger than the "
+                                      f"{MAX_SIDE}×{MAX_SIDE} the playground trains on; shrink "
+                                      "the images first")
+            image = image.convert("RGB")
+            if image.size != size:
+                image = image.resize(size)
+            return np.asarray(image, dtype=np.uint8)
+    except Image.DecompressionBombError:
+        raise DataImportError(f"{where}: the image is far too large to unpack (over "
+                              f"{limits.IMAGE_PIXELS.text()} pixels); shrink the images"
+                              ) from None
+    except DataImportError:
+        raise
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError):
+        raise DataImportError(f"{where}: cannot read this image; it is damaged or not an "
+                              "image: remove it") from None
 
 
 def _class_files(root: Path) -> dict[str, list[Path]]:

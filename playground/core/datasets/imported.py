@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.core import limits
 from playground.core.datasets.info import (
     KIND_IMAGE,
     KIND_LINE,
@@ -25,7 +26,6 @@ from playground.core.datasets.info import (
 )
 from playground.core.errors import PlaygroundError
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
 MAX_CLASSES = 1000
 MAX_AUTO_CLASSES = 20  # "auto": integer labels with more distinct values are a regression
@@ -66,10 +66,18 @@ class ImportedData:
             y = y.reshape(-1, 1)
         if x.ndim < 2 or len(x) == 0:
             raise DataImportError(f"{self.source}: no samples to import")
+        if x[0].size == 0:
+            raise DataImportError(f"{self.source}: the samples have no features (shape "
+                                  f"{x.shape}); give every sample at least one input value")
         if len(y) != len(x) or y.ndim != (2 if regression else 1):
             raise DataImportError(f"{self.source}: {len(x)} samples but {len(y)} targets; "
                                   "every sample needs exactly one target")
         if not np.isfinite(x).all():
+            if np.isfinite(np.asarray(self.x)).all():
+                raise DataImportError(f"{self.source}: some inputs are too large, first at "
+                                      f"sample {_first_bad(x) + 1} (the playground computes "
+                                      "with 32-bit numbers, which end at about 3.4e38); scale "
+                                      "them down")
             raise DataImportError(f"{self.source}: the inputs hold missing (NaN) or infinite "
                                   f"values, first at sample {_first_bad(x) + 1}; fix or remove it")
         if regression and not np.isfinite(y).all():
@@ -179,30 +187,17 @@ def _listed(names: Sequence[str], most: int = 5) -> str:
 
 
 # ---- helpers shared by the loaders -----------------------------------------------------------
-def check_size(path: Path) -> None:
-    """Refuse a missing file or one over the size limit before reading it."""
+def read_bytes(path: Path, limit: limits.Limit = limits.DATA_FILE) -> bytes:
+    """A data file's bytes; folders, devices and files over the size limit are refused
+    before anything is read."""
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DataImportError(f"{path.name}: no such file") from None
-    except OSError as err:
-        raise DataImportError(f"{path.name}: cannot read it: {err.strerror or err}") from None
-    if path.is_dir():
-        raise DataImportError(f"{path.name}: this is a folder; import a file here, or a folder "
-                              "of images with one sub-folder per class")
-    if size > MAX_FILE_BYTES:
-        raise DataImportError(f"{path.name}: the file is {size / 2**20:,.0f} MB; the playground "
-                              f"imports files up to {MAX_FILE_BYTES // 2**20} MB: use a sample "
-                              "of the rows")
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, after the size check."""
-    check_size(path)
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise DataImportError(f"{path.name}: cannot read it: {err.strerror or err}") from None
+        return limits.read_file(path, limit)
+    except limits.FileProblem as err:
+        hint = ("; import a file here, or a folder of images with one sub-folder per class"
+                if path.is_dir() else "")
+        raise DataImportError(f"{path.name}: {err}{hint}") from None
+    except limits.LimitExceeded as err:
+        raise DataImportError(f"{path.name}: {err}; or import a sample of the rows") from None
 
 
 def encode_classes(labels: Sequence[Any]) -> tuple[np.ndarray, tuple[str, ...]]:

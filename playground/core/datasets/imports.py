@@ -7,13 +7,12 @@ is ever unpickled: `.npz` files are read with `allow_pickle=False`.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from playground.core.archives import ArchiveError, read_npz
 from playground.core.datasets.csv_loader import AUTO, CsvTable, import_table, load_csv, read_table
 from playground.core.datasets.image_loaders import (
     find_idx_labels,
@@ -23,7 +22,6 @@ from playground.core.datasets.image_loaders import (
     to_grey,
 )
 from playground.core.datasets.imported import (
-    MAX_FILE_BYTES,
     DataImportError,
     ImportedData,
     auto_task,
@@ -33,6 +31,7 @@ from playground.core.datasets.imported import (
     table_kind,
 )
 from playground.core.datasets.info import KIND_IMAGE, KIND_TABLE, TASK_REGRESSION
+from playground.core.limits import LimitExceeded, check_values
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 NPZ_KEYS = (("x", "y"), ("X", "Y"), ("features", "labels"))
@@ -114,28 +113,12 @@ def load_npz(path: str | Path, progress: Callable[[float], None] | None = None
     told the share of the arrays unpacked (by count)."""
     path = Path(path)
     try:
-        with np.load(io.BytesIO(read_bytes(path)), allow_pickle=False) as archive:
-            if sum(info.file_size for info in archive.zip.infolist()) > MAX_FILE_BYTES:
-                raise DataImportError(f"{path.name}: unpacked, its arrays are over "
-                                      f"{MAX_FILE_BYTES // 2**20} MB, more than the playground "
-                                      "imports: save a sample of them")
-            arrays = {}
-            for count, name in enumerate(archive.files, 1):
-                arrays[name] = archive[name]
-                if progress is not None:
-                    progress(count / len(archive.files))
-    except DataImportError:
-        raise
-    except ValueError as err:
-        if "pickle" in str(err):
-            raise DataImportError(f"{path.name}: it holds Python objects, which the playground "
-                                  "never loads (unsafe); save plain numeric arrays with "
-                                  "numpy.savez") from None
-        raise DataImportError(f"{path.name}: not a readable .npz file: {err}") from None
-    except (OSError, zipfile.BadZipFile, EOFError):
-        raise DataImportError(f"{path.name}: not a readable .npz file; it is damaged or not "
-                              "made by numpy.savez") from None
-    keys = next((k for k in NPZ_KEYS if k[0] in arrays and k[1] in arrays), None)
+        arrays = read_npz(read_bytes(path), progress)
+        keys = next((k for k in NPZ_KEYS if k[0] in arrays and k[1] in arrays), None)
+        if keys is not None:
+            check_values(arrays[keys[0]].size)
+    except (ArchiveError, LimitExceeded) as err:
+        raise DataImportError(f"{path.name}: {err}") from None
     if keys is None:
         raise DataImportError(f"{path.name}: needs an array 'x' of inputs and an array 'y' of "
                               f"targets; it holds: {', '.join(arrays) or 'nothing'}")
@@ -184,4 +167,4 @@ def _inputs(source: str, name: str, x: np.ndarray) -> tuple[np.ndarray, str]:
         raise DataImportError(f"{source}: '{name}' has shape {x.shape}; use (N, features), "
                               "(N, height, width) or (N, channels, height, width) images "
                               "with 1 or 3 channels")
-    return (x / 255.0 if x.dtype == np.uint8 else x), KIND_IMAGE
+    return (np.divide(x, 255, dtype=np.float32) if x.dtype == np.uint8 else x), KIND_IMAGE
