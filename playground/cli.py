@@ -19,6 +19,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -45,8 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
     train.add_argument("--epochs", type=int, help="train at most this many epochs")
     train.add_argument("--seed", type=int, help="seed of the initial weights and sample order")
-    train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
-                       help="where to train (default: the project's setting)")
+    _device_argument(train, "where to train")
     train.add_argument("--out", type=Path, help="folder for the results (default: runs/NAME)")
     train.add_argument("--engine", choices=("auto", "fast", "torch"), default="auto",
                        help="fast: compiled loops for chains of Dense layers on the CPU; "
@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", type=Path, help="folder for the results (default: sweeps/NAME)")
     evaluate = sub.add_parser("eval", help="print metrics of the current weights as JSON")
     evaluate.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
+    _device_argument(evaluate, "where to evaluate")
     snapshot = sub.add_parser("snapshot", help="render the app with a project to a PNG")
     snapshot.add_argument("source", metavar="SOURCE", help="a project file or a preset name")
     snapshot.add_argument("--out", type=Path, required=True, help="the PNG file to write")
@@ -80,7 +81,14 @@ def _parser() -> argparse.ArgumentParser:
                         choices=("state_dict", "onnx", "pt2", "script", "csv"),
                         help="what to write")
     export.add_argument("--out", type=Path, required=True, help="the file to write")
+    _device_argument(export, "where to run the network while exporting")
     return parser
+
+
+def _device_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
+                        help=f"{what} (default: the project's setting, or the CPU where this "
+                             "machine lacks that device)")
 
 
 def _data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,8 +117,12 @@ def _import_data(project: Project, args: argparse.Namespace) -> None:
     from playground.core.datasets.imports import detect_format, load_path
 
     csv_options = {k: v for k, v in (("label", args.label), ("task", args.task)) if v}
-    if args.features:
-        csv_options["features"] = [f.strip() for f in args.features.split(",")]
+    if args.features is not None:
+        features = [f.strip() for f in args.features.split(",") if f.strip()]
+        if not features:
+            raise UserError("--features needs at least one column, by name or number, e.g. "
+                            "--features 1,2 (leave the option out to use every numeric column)")
+        csv_options["features"] = features
     if args.data is None:
         if csv_options or args.labels or args.grey:
             raise UserError("--label, --features, --task, --labels and --grey need --data FILE")
@@ -120,9 +132,9 @@ def _import_data(project: Project, args: argparse.Namespace) -> None:
     if args.grey and detect_format(args.data) == "csv":
         raise UserError("--grey applies to images, not to a CSV table")
     imported = load_path(args.data, labels=args.labels, grey=args.grey, **csv_options)
-    print(f"note: imported {imported.summary()}", file=sys.stderr)
+    _note(f"imported {imported.summary()}")
     for change in project.import_data(imported):
-        print(f"note: {change}", file=sys.stderr)
+        _note(change)
     # The preset's words describe its own data: the project is now about the file.
     network = project.title
     project.title = imported.source
@@ -154,23 +166,22 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    """Every exception type that means 'bad input', from the core's modules."""
-    from playground.core.datafit import DataMismatch
-    from playground.core.datasets import DataConfigError
-    from playground.core.datasets.imported import DataImportError
-    from playground.core.export import ExportError
-    from playground.core.graph import InvalidNetwork
-    from playground.core.layers import SpecError
-    from playground.core.project import ProjectError
-    from playground.core.sweep import SweepError
-    from playground.core.training.config import TrainConfigError
-    from playground.core.training.factory import EngineUnavailable
-    from playground.core.training.runtime import DeviceUnavailable
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-    return (SweepError, UserError, DataConfigError, InvalidNetwork, SpecError, ProjectError,
-            TrainConfigError, DataMismatch, DeviceUnavailable, DataImportError, EngineUnavailable,
-            ExportError)
+
+def printable(text: str, lines: bool = False) -> str:
+    """`text` with control characters (terminal escape sequences, bidi overrides, line
+    breaks unless `lines`) shown as escapes such as \\x1b, so that a title or label cannot
+    drive the terminal."""
+    return "".join(
+        c.encode("unicode_escape").decode("ascii")
+        if (unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS)
+        and not (lines and c == "\n") else c
+        for c in text)
+
+
+def _note(text: str) -> None:
+    print(f"note: {printable(text)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except _user_errors() as err:
-        print(f"error: {err}", file=sys.stderr)
+    except PlaygroundError as err:
+        print(f"error: {printable(str(err))}", file=sys.stderr)
         return USER_ERROR
 
 
@@ -200,25 +211,34 @@ def _presets(_: argparse.Namespace) -> int:
     infos = list_presets()
     width = max(len(info.name) for info in infos)
     for info in infos:
-        print(f"{info.name:<{width}}  {info.title}")
+        print(f"{info.name:<{width}}  {printable(info.title)}")
     return 0
 
 
-def _load(source: str) -> Project:
+def _load(source: str, device: str | None) -> Project:
+    """The project, set to run on `device` if given, else on its own device if this machine
+    has it, else on the CPU (with a note)."""
     from playground.core.presets import open_source
+    from playground.core.training.runtime import available
 
-    return open_source(source)
+    project = open_source(source)
+    if device is None:
+        device, note = available(project.training.device)
+        if note:
+            _note(note)
+    project.training = project.training.replace(device=device)
+    return project
 
 
 def _train(args: argparse.Namespace) -> int:
+    from playground.core.files import write_text
     from playground.core.project import SUFFIX, save_project
     from playground.core.training.factory import make_trainer
 
-    project = _load(args.source)
+    project = _load(args.source, args.device)
     _import_data(project, args)
     _standardize(project, args.standardize)
-    changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
-                                 ("device", args.device)) if v is not None}
+    changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
     project.training = project.training.replace(**changes)
     out = args.out or Path("runs") / Path(args.source).stem
     trainer = make_trainer(project.network, project.dataset(), project.training,
@@ -234,10 +254,10 @@ def _train(args: argparse.Namespace) -> int:
     # the run's speed and engine go to metrics.json, not into the project: it cannot tell
     metrics = {**metrics, **_speed(trainer, trainer.epoch - first)}
     path = save_project(project, out / f"project{SUFFIX}")
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_text(out / "metrics.json", json.dumps(metrics, indent=2) + "\n", UserError)
     scaling = trainer.dataset.scaling
-    print(_summary(project.title, metrics, path,
-                   scaling is not None and scaling.scales_targets))
+    print(printable(_summary(project.title, metrics, path,
+                             scaling is not None and scaling.scales_targets), lines=True))
     return 0
 
 
@@ -272,7 +292,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     from playground.core.sweep import best, parse_assignment, run_sweep, variants, write_results
 
-    project = _load(args.source)
+    project = _load(args.source, None)
     setting, values = parse_assignment(args.assignment)
     if args.processes is not None and args.processes < 1:
         raise UserError("--processes must be 1 or more")
@@ -287,21 +307,20 @@ def _sweep(args: argparse.Namespace) -> int:
     paths = write_results(results, out, about)
     for r in sorted(results, key=lambda r: r.index):
         test = "" if r.test_loss is None else f", test loss {r.test_loss:.4g}"
-        print(f"{setting} = {r.value}: train loss {r.train_loss:.4g}{test} after {r.epochs} "
-              f"epochs ({r.engine}); stopped: {r.stop_reason}")
+        print(printable(f"{setting} = {r.value}: train loss {r.train_loss:.4g}{test} after "
+                        f"{r.epochs} epochs ({r.engine}); stopped: {r.stop_reason}"))
     top = best(results)
-    print(f"Best: {setting} = {top.value}. {len(results)} variants in {seconds:.2f} s on "
-          f"{about['processes']} process(es); wrote {paths[0]} and {paths[1]}")
+    print(printable(f"Best: {setting} = {top.value}. {len(results)} variants in {seconds:.2f} s "
+                    f"on {about['processes']} process(es); wrote {paths[0]} and {paths[1]}"))
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
     from playground.core.training.factory import make_trainer
 
-    project = _load(args.source)
+    project = _load(args.source, args.device)
     if project.weights is None:
-        print("note: the project has no trained weights; these are the seeded initial ones",
-              file=sys.stderr)
+        _note("the project has no trained weights; these are the seeded initial ones")
     trainer = make_trainer(project.network, project.dataset(), project.training,
                            project.weights, epoch=project.trained_epochs)
     print(json.dumps(trainer.metrics(), indent=2))
@@ -311,20 +330,20 @@ def _eval(args: argparse.Namespace) -> int:
 def _snapshot(args: argparse.Namespace) -> int:
     from playground.gui.snapshot import render
 
-    project = _load(args.source)
+    project = _load(args.source, None)
     try:
         path = render(project, args.out, args.size)
     except OSError as err:
         raise UserError(str(err)) from None
-    print(f"Wrote {path} ({args.size[0]}x{args.size[1]})")
+    print(printable(f"Wrote {path} ({args.size[0]}x{args.size[1]})"))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from playground.core.export import export
 
-    project = _load(args.source)
-    print(export(project, args.fmt, args.out).message)
+    project = _load(args.source, args.device)
+    print(printable(export(project, args.fmt, args.out).message, lines=True))
     return 0
 
 

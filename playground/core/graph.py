@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
+from playground.core import limits
 from playground.core.errors import PlaygroundError
 from playground.core.layers import KINDS, Shape, ShapeError
 from playground.core.spec import NetworkSpec
@@ -70,6 +72,7 @@ def analyse(spec: NetworkSpec) -> GraphInfo:
     order, cycle_issues = _topological_order(spec)
     issues += cycle_issues
     shapes, in_shapes, counts = _infer(spec, order, issues)  # shape problems come first
+    issues += _check_size(spec, counts)
     issues += _check_connections(spec)
     issues += _check_output(spec)
     return GraphInfo(tuple(order), len(spec.layers), shapes, in_shapes, counts, tuple(issues))
@@ -99,22 +102,62 @@ def _check_ends(spec: NetworkSpec) -> list[NodeIssue]:
 def _topological_order(spec: NetworkSpec) -> tuple[list[str], list[NodeIssue]]:
     """Kahn's algorithm, keeping the spec's layer order among ready nodes."""
     pending = {layer.id: len(spec.inputs_of(layer.id)) for layer in spec.layers}
-    ready = [layer.id for layer in spec.layers if pending[layer.id] == 0]
+    ready = deque(layer.id for layer in spec.layers if pending[layer.id] == 0)
     order: list[str] = []
     while ready:
-        node = ready.pop(0)
+        node = ready.popleft()
         order.append(node)
         for target in spec.outputs_of(node):
             pending[target] -= 1
             if pending[target] == 0:
                 ready.append(target)
-    stuck = [layer.id for layer in spec.layers if layer.id not in order]
+    placed = set(order)
+    stuck = [layer.id for layer in spec.layers if layer.id not in placed]
+    on_cycle = _on_cycles(spec, stuck)
     issues = [
         NodeIssue(node, f"{spec.layer(node).name} is part of a cycle (a loop of connections); "
                         "remove one connection of the loop. Use an RNN layer for recurrence.")
-        for node in stuck if node in _reachable(spec, spec.outputs_of(node), forward=True)
+        for node in stuck if node in on_cycle
     ]
     return order, issues
+
+
+def _on_cycles(spec: NetworkSpec, nodes: list[str]) -> set[str]:
+    """The nodes among `nodes` that lie on a loop: members of a strongly connected component
+    of two or more (Kosaraju's algorithm, without recursion, linear in the graph's size)."""
+    among = set(nodes)
+    finished: list[str] = []
+    seen: set[str] = set()
+    for start in nodes:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack = [(start, iter(spec.outputs_of(start)))]
+        while stack:
+            node, rest = stack[-1]
+            nxt = next((n for n in rest if n in among and n not in seen), None)
+            if nxt is None:
+                finished.append(node)
+                stack.pop()
+            else:
+                seen.add(nxt)
+                stack.append((nxt, iter(spec.outputs_of(nxt))))
+    cycles: set[str] = set()
+    assigned: set[str] = set()
+    for start in reversed(finished):
+        if start in assigned:
+            continue
+        component, todo = [start], [start]
+        assigned.add(start)
+        while todo:
+            for other in spec.inputs_of(todo.pop()):
+                if other in among and other not in assigned:
+                    assigned.add(other)
+                    component.append(other)
+                    todo.append(other)
+        if len(component) > 1:
+            cycles.update(component)
+    return cycles
 
 
 def _reachable(spec: NetworkSpec, start: list[str], forward: bool) -> set[str]:
@@ -181,6 +224,19 @@ def _infer(
         counts[node] = kind.param_count(layer.params, ins, out)
         shapes[node] = out
     return shapes, in_shapes, counts
+
+
+def _check_size(spec: NetworkSpec, counts: dict[str, int]) -> list[NodeIssue]:
+    """A network too large to allocate is refused from its declared shapes alone."""
+    total = sum(counts.values())
+    if total <= limits.PARAMETERS.value:
+        return []
+    largest = max(counts, key=counts.__getitem__)
+    limit = limits.PARAMETERS
+    return [NodeIssue(largest, f"{spec.layer(largest).name} has {counts[largest]:,} "
+                               f"parameters; the network's {total:,} are more than the "
+                               f"{limit.text()} the playground allows. Make the layers "
+                               f"smaller (or set {limit.env} to raise the limit).")]
 
 
 def _check_output(spec: NetworkSpec) -> list[NodeIssue]:

@@ -51,33 +51,77 @@ class EdgeSpec:
 
 
 @dataclass
+class _Index:
+    """Lookups over a spec's lists, so that every query takes constant time and checking a
+    network of n layers takes time linear in n."""
+
+    layers: dict[str, LayerSpec]
+    inputs: dict[str, list[str]]
+    outputs: dict[str, list[str]]
+    edges: set[EdgeSpec]
+    size: tuple[int, int]
+
+    @classmethod
+    def of(cls, spec: NetworkSpec) -> _Index:
+        index = cls({}, {}, {}, set(), (0, 0))
+        for layer in spec.layers:
+            index.add_layer(layer)
+        for edge in spec.edges:
+            index.add_edge(edge)
+        return index
+
+    def add_layer(self, layer: LayerSpec) -> None:
+        self.layers.setdefault(layer.id, layer)
+        self.inputs.setdefault(layer.id, [])
+        self.outputs.setdefault(layer.id, [])
+        self.size = (self.size[0] + 1, self.size[1])
+
+    def add_edge(self, edge: EdgeSpec) -> None:
+        self.outputs.setdefault(edge.source, []).append(edge.target)
+        self.inputs.setdefault(edge.target, []).append(edge.source)
+        self.edges.add(edge)
+        self.size = (self.size[0], self.size[1] + 1)
+
+
+@dataclass
 class NetworkSpec:
     """A directed graph of layers. Edge order fixes the input order of merge layers."""
 
     layers: list[LayerSpec] = field(default_factory=list)
     edges: list[EdgeSpec] = field(default_factory=list)
+    _cache: _Index | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def _index(self) -> _Index:
+        """The lookups, rebuilt whenever the lists changed other than through the methods."""
+        if self._cache is None or self._cache.size != (len(self.layers), len(self.edges)):
+            self._cache = _Index.of(self)
+        return self._cache
 
     # ---- queries -------------------------------------------------------------------------
     def layer(self, layer_id: str) -> LayerSpec:
-        for layer in self.layers:
-            if layer.id == layer_id:
-                return layer
-        raise SpecError(f"there is no layer '{layer_id}' in this network")
+        layer = self._index.layers.get(layer_id)
+        if layer is None:
+            raise SpecError(f"there is no layer '{layer_id}' in this network")
+        return layer
 
     def has_layer(self, layer_id: str) -> bool:
-        return any(layer.id == layer_id for layer in self.layers)
+        return layer_id in self._index.layers
 
     def inputs_of(self, layer_id: str) -> list[str]:
-        return [e.source for e in self.edges if e.target == layer_id]
+        return list(self._index.inputs.get(layer_id, ()))
 
     def outputs_of(self, layer_id: str) -> list[str]:
-        return [e.target for e in self.edges if e.source == layer_id]
+        return list(self._index.outputs.get(layer_id, ()))
 
     def of_kind(self, kind: str) -> list[LayerSpec]:
         return [layer for layer in self.layers if layer.kind == kind]
 
     def copy(self) -> NetworkSpec:
-        return copy.deepcopy(self)
+        """An independent copy (edges are immutable and shared)."""
+        layers = [LayerSpec(layer.id, layer.kind, copy.deepcopy(layer.params), layer.label,
+                            layer.position) for layer in self.layers]
+        return NetworkSpec(layers, list(self.edges))
 
     # ---- edits ---------------------------------------------------------------------------
     def new_id(self, kind: str) -> str:
@@ -110,13 +154,16 @@ class NetworkSpec:
         merged = default_params(kind)
         merged.update(check_params(kind, params or {}, layer_id))
         layer = LayerSpec(layer_id, kind, merged, label, position)
+        index = self._index
         self.layers.append(layer)
+        index.add_layer(layer)
         return layer
 
     def remove_layer(self, layer_id: str) -> None:
         """Delete a node and every edge that touches it."""
         self.layers.remove(self.layer(layer_id))
         self.edges = [e for e in self.edges if layer_id not in (e.source, e.target)]
+        self._cache = None
 
     def connect(self, source: str, target: str, index: int | None = None) -> EdgeSpec:
         """Connect two nodes; `index` places the edge among the target's inputs."""
@@ -128,21 +175,25 @@ class NetworkSpec:
         if KINDS[dst.kind].max_inputs == 0:
             raise SpecError(f"{dst.name} takes no inputs; connect into the next layer instead")
         edge = EdgeSpec(source, target)
-        if edge in self.edges:
+        if edge in self._index.edges:
             raise SpecError(f"{src.name} is already connected to {dst.name}")
         if index is None:
+            lookups = self._index
             self.edges.append(edge)
+            lookups.add_edge(edge)
         else:
             self.edges.insert(index, edge)
+            self._cache = None  # the target's input order changed
         return edge
 
     def disconnect(self, source: str, target: str) -> int:
         """Remove the edge; returns its former position (for undo)."""
         edge = EdgeSpec(source, target)
-        if edge not in self.edges:
+        if edge not in self._index.edges:
             raise SpecError(f"'{source}' is not connected to '{target}'")
         index = self.edges.index(edge)
         del self.edges[index]
+        self._cache = None
         return index
 
     def set_params(self, layer_id: str, **params: Any) -> None:

@@ -10,6 +10,7 @@ swept setting show how much of a result is luck.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import multiprocessing
 import os
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.core import files
 from playground.core.datasets import Dataset
 from playground.core.errors import PlaygroundError
 from playground.core.layers import SpecError
@@ -262,16 +264,16 @@ def _serve(conn: Any, project: Project, setting: str, values: list[Any],
 
 
 def write_results(results: list[Result], folder: Path, about: dict[str, Any]) -> list[Path]:
-    """sweep.csv (one row per variant, in the order of the values) and sweep.json."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """sweep.csv (one row per variant, in the order of the values) and sweep.json, each
+    written atomically; a failure raises SweepError with the fix."""
     rows = [r.row() for r in sorted(results, key=lambda r: r.index)]
-    table = folder / "sweep.csv"
-    with table.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    document = folder / "sweep.json"
-    document.write_text(json.dumps({**about, "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    table = files.write_text(folder / "sweep.csv", buffer.getvalue(), SweepError)
+    document = files.write_text(folder / "sweep.json",
+                                json.dumps({**about, "rows": rows}, indent=2) + "\n", SweepError)
     return [table, document]
 
 

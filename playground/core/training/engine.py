@@ -22,7 +22,7 @@ from playground.core.heads import Head
 from playground.core.image_probes import evaluating
 from playground.core.model import PlaygroundNet, UnitLayer, build_model
 from playground.core.spec import NetworkSpec
-from playground.core.training.config import LIVE_SETTINGS, TrainConfig
+from playground.core.training.config import LIVE_SETTINGS, TrainConfig, TrainConfigError
 from playground.core.training.runtime import configure_threads, resolve_device
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
@@ -341,6 +341,24 @@ class TrainerBase:
         return self.model.state_arrays()
 
 
+def batch_sizes(spec: NetworkSpec, n_train: int, batch_size: int) -> list[int]:
+    """The sizes of an epoch's batches. BatchNorm normalises over a batch, so it needs two
+    samples or more: a last batch of one joins the batch before it, and a batch size of one
+    (online training) is refused with the fix."""
+    batches = math.ceil(n_train / batch_size)
+    sizes = [batch_size] * (batches - 1) + [n_train - batch_size * (batches - 1)]
+    norms = spec.of_kind("BatchNorm")
+    if not norms:
+        return sizes
+    if batch_size < 2:
+        what = "online training (batch size 1)" if n_train > 1 else \
+            "a training split of a single sample"
+        raise TrainConfigError(f"{norms[0].name} normalises over each batch and needs at least "
+                               f"2 samples per batch, which {what} never has; set the batch "
+                               "size to 2 or more, or remove the BatchNorm layer")
+    return [*sizes[:-2], sizes[-2] + 1] if sizes[-1] == 1 else sizes
+
+
 class Trainer(TrainerBase):
     """Backpropagation with SGD, SGD with momentum α, or Adam, on mini-batches."""
 
@@ -354,9 +372,8 @@ class Trainer(TrainerBase):
         self._order = torch.Generator().manual_seed(config.seed)
         self._batches: list[Tensor] = []
         self._losses: list[Tensor] = []  # this epoch's batch losses, summed once at its end
-        batches = math.ceil(self.n_train / self.batch_size)
-        sizes = [self.batch_size] * (batches - 1) + [self.n_train - self.batch_size * (batches - 1)]
-        self._loss_weights = torch.tensor(sizes, dtype=torch.float32, device=self.device)
+        self._sizes = batch_sizes(spec, self.n_train, self.batch_size)
+        self._loss_weights = torch.tensor(self._sizes, dtype=torch.float32, device=self.device)
         self._loss_weights /= self.n_train
         self._saver = _Checkpoint(self.model)
         self._checkpoint = self._saver.take()
@@ -394,7 +411,7 @@ class Trainer(TrainerBase):
         started = time.perf_counter()
         if not self._batches:
             order = torch.randperm(self.n_train, generator=self._order).to(self.device)
-            self._batches = list(order.split(self.batch_size))[::-1]
+            self._batches = list(order.split(self._sizes))[::-1]
         index = self._batches.pop()
         self.optimizer.zero_grad(set_to_none=True)
         field = self.model.output_field(self.x_train[index])

@@ -37,6 +37,17 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def available(name: str) -> tuple[str, str]:
+    """The device setting to use for a project saved with `name`, and a note when this
+    machine lacks that device and the CPU stands in ('' otherwise)."""
+    try:
+        resolve_device(name)
+    except DeviceUnavailable:
+        return "cpu", (f"the project was set to train on {name.upper()}, which this machine "
+                       "does not have; using the CPU")
+    return name, ""
+
+
 def choose_threads(params: int, batch: int, reserve_core: bool) -> int:
     """Intra-op threads for a model of `params` parameters trained at `batch` samples."""
     cores = os.cpu_count() or 1
