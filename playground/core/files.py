@@ -66,12 +66,17 @@ def problem(path: Path, err: OSError) -> str:
     return f"cannot write {path}: {err.strerror or err}"
 
 
-def _check_target(path: Path, error: type[PlaygroundError]) -> None:
-    if path.is_dir():
-        raise error(f"cannot write {path}: it is a folder; give a file name inside it, or "
-                    "remove the folder")
+def check_target(path: Path, error: type[PlaygroundError] = WriteError) -> None:
+    """Refuse a name too long for the file system, or a folder, before writing."""
     if len(path.name.encode()) > _NAME_MAX:
         raise error(problem(path, OSError(errno.ENAMETOOLONG, "name too long")))
+    try:
+        folder = path.is_dir()
+    except OSError as err:
+        raise error(problem(path, err)) from None
+    if folder:
+        raise error(f"cannot write {path}: it is a folder; give a file name inside it, such "
+                    f"as {path / 'model'}")
 
 
 @contextmanager
@@ -80,7 +85,7 @@ def atomic_path(path: str | Path, error: type[PlaygroundError] = WriteError
     """A temporary path beside `path` to write to; renamed over it when the block succeeds,
     removed (and the old file kept) when it fails."""
     path = Path(path)
-    _check_target(path, error)
+    check_target(path, error)
     target = _target(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

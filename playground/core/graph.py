@@ -34,7 +34,8 @@ class InvalidNetwork(PlaygroundError):
 
     def __init__(self, issues: tuple[NodeIssue, ...]):
         self.issues = issues
-        super().__init__("; ".join(issue.message for issue in issues))
+        super().__init__(" ".join(issue.message if issue.message.endswith(".")
+                                  else f"{issue.message}." for issue in issues))
 
 
 @dataclass(frozen=True)

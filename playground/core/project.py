@@ -300,9 +300,10 @@ def _parse_json(raw: bytes) -> Any:
                            f"{err.msg}; the file may be truncated or edited by hand") from None
     except RecursionError:
         raise ProjectError(str(limits.JSON_DEPTH.exceeded("the JSON's nesting"))) from None
-    except ValueError as err:  # e.g. an integer of more than 4,300 digits
-        raise ProjectError(f"the JSON holds a value Python refuses to read ({err}); the file "
-                           "was not written by the playground") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise ProjectError("the JSON holds a number with thousands of digits, which no "
+                           "playground project has; the file is damaged or is not a project"
+                           ) from None
     try:
         limits.check_depth(data)
     except limits.LimitExceeded as err:

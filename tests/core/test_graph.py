@@ -491,7 +491,7 @@ def test_require_valid_raises_with_the_issues() -> None:
         require_valid(spec)
     assert err.value.issues == analyse(spec).issues
     assert [i.node_id for i in err.value.issues] == ["dense_2", "output_1"]
-    assert str(err.value) == "; ".join(i.message for i in err.value.issues)
+    assert str(err.value) == " ".join(i.message for i in err.value.issues)  # each ends in "."
     assert isinstance(err.value, ValueError)
 
 

@@ -173,9 +173,9 @@ def _check_lines(source: str, raw: bytes) -> None:
         end = len(raw) if end < 0 else end
         if end - start > most:
             line = raw.count(b"\n", 0, start) + 1
-            raise DataImportError(f"{source}: line {line:,} is "
-                                  f"{limits.CSV_LINE.exceeded(f'{end - start:,} characters long')}"
-                                  "; is this really a CSV table?")
+            too_long = limits.CSV_LINE.exceeded(f"a line of {end - start:,} characters")
+            raise DataImportError(f"{source}: line {line:,}: {too_long}; is this really a CSV "
+                                  "table?")
         start = end + 1
 
 
@@ -191,8 +191,8 @@ def _records(source: str, text: str, delimiter: str,
     try:
         for record in reader:
             if len(record) > limits.CSV_COLUMNS.value:
-                raise DataImportError(f"{source}: line {reader.line_num:,} has "
-                                      f"{limits.CSV_COLUMNS.exceeded(f'{len(record):,} columns')}")
+                too_wide = limits.CSV_COLUMNS.exceeded(f"a row of {len(record):,} columns")
+                raise DataImportError(f"{source}: line {reader.line_num:,}: {too_wide}")
             records.append(record)
             if progress is not None and len(records) % PROGRESS_ROWS == 0:
                 progress(reader.line_num / lines)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playground.core.export.base import ExportError, ExportResult, source_of
+from playground.core.files import check_target
 from playground.core.project import Project
 from playground.core.training.snapshots import EpochRecord
 
@@ -48,9 +49,8 @@ def export(project: Project, fmt: str, path: str | Path,
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
     path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name such as "
-                          f"{path / ('model' + FORMATS[fmt].suffix)}")
+    check_target(path, ExportError)  # a folder, or a name too long for the file system
+
     if not path.suffix:
         path = path.with_suffix(FORMATS[fmt].suffix)
     source = source_of(project)

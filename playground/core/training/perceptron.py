@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from playground.core.datasets import Dataset
+from playground.core.graph import require_valid
 from playground.core.layers import SpecError
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
@@ -52,6 +53,7 @@ class PerceptronTrainer(TrainerBase):
 
     def __init__(self, spec: NetworkSpec, dataset: Dataset, config: TrainConfig,
                  weights: dict[str, np.ndarray] | None = None):
+        require_valid(spec)  # names a missing Output before the rule's own checks look for it
         check_perceptron(spec)
         super().__init__(spec, dataset, config, weights)
         layer = self.model.nodes[self.model.output_id].transform
