@@ -33,7 +33,8 @@ CLEAN_STATUSES = (0, 2)
 @dataclass(frozen=True)
 class Case:
     """One bad input: `build(folder)` writes its files and returns how to run it: ("project",
-    path), ("data", path, options) or ("cli", argv)."""
+    path), ("graph", path: load and check the network), ("data", path, options) or ("cli",
+    argv)."""
 
     name: str
     kind: str  # the kind of problem, as the issue groups them
@@ -147,11 +148,11 @@ def write(folder: Path, name: str, data: bytes | str) -> Path:
 def zip_bomb(folder: Path) -> Path:
     """A project whose weights entry unpacks to 512 MB of zeros (about 0.5 MB packed)."""
     path = folder / "bomb.playground"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("project.json", json.dumps(project_json()))
         with archive.open("weights.safetensors", "w", force_zip64=True) as entry:
-            block = bytes(1 << 20)
-            for _ in range(512):
+            block = bytes(16 << 20)
+            for _ in range(32):
                 entry.write(block)
     return path
 
@@ -250,6 +251,8 @@ def _cases() -> list[Case]:
             "project", write(d, "huge-net.playground", project_zip(
                 {"weights.safetensors": safetensors("F32", [1, 1], bytes(4))},
                 {**project_json(), "network": big})))),
+        Case("chain of 20,000 layers checked", "time", lambda d: (
+            "graph", write(d, "chain-check.json", json.dumps(chain_project(20_000))))),
         Case("chain of 20,000 layers evaluated", "time", lambda d: (
             "cli", ["eval", str(write(d, "chain.json", json.dumps(chain_project(20_000))))])),
         # 3. settings that pass validation and then crash training
@@ -356,6 +359,11 @@ def run(spec: tuple[Any, ...]) -> tuple[str, str]:
             return "FAILED", f"status {status}: {text[-500:]}"
         return ("ok" if status == 0 else "error"), text.strip().splitlines()[-1]
     try:
+        if how == "graph":
+            from playground.core.graph import analyse
+
+            issues = analyse(load_project(spec[1]).network).issues
+            return ("error", issues[0].message) if issues else ("ok", "")
         if how == "project":
             load_project(spec[1])
         else:

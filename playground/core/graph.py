@@ -228,7 +228,11 @@ def _infer(
 
 
 def _check_size(spec: NetworkSpec, counts: dict[str, int]) -> list[NodeIssue]:
-    """A network too large to allocate is refused from its declared shapes alone."""
+    """A network too large to build is refused from its declared shapes alone."""
+    if len(spec.layers) > limits.LAYERS.value:
+        return [NodeIssue(None, f"The network has {len(spec.layers):,} layers, more than the "
+                                f"{limits.LAYERS.text()} the playground builds (set "
+                                f"{limits.LAYERS.env} to raise the limit).")]
     total = sum(counts.values())
     if total <= limits.PARAMETERS.value:
         return []

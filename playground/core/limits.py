@@ -64,6 +64,7 @@ UNPACKED = Limit("PLAYGROUND_MAX_UNPACKED_MB", 256, "unpacked size", "MB")
 JSON_TEXT = Limit("PLAYGROUND_MAX_JSON_MB", 64, "project description size", "MB")
 DATA_VALUES = Limit("PLAYGROUND_MAX_DATA_VALUES", 50_000_000,
                     "input values (samples × features)")
+LAYERS = Limit("PLAYGROUND_MAX_LAYERS", 2_000, "layers")
 PARAMETERS = Limit("PLAYGROUND_MAX_PARAMETERS", 20_000_000, "parameters")
 IMAGE_PIXELS = Limit("PLAYGROUND_MAX_IMAGE_PIXELS", 4096 * 4096, "pixels per image")
 CSV_FIELD = Limit("PLAYGROUND_MAX_CSV_FIELD", 128 * 1024, "characters per CSV cell")
