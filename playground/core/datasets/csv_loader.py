@@ -27,6 +27,7 @@ from playground.core.datasets.imported import (
     table_kind,
 )
 from playground.core.datasets.info import TASK_REGRESSION
+from playground.core.errors import shown
 
 AUTO = "auto"
 DELIMITERS = ",;\t|"
@@ -71,7 +72,7 @@ class CsvTable:
 
     def describe(self, column: int) -> str:
         """'column 3 ("petal length")' — as messages name a column."""
-        return f'column {column + 1} ("{self.names[column]}")'
+        return f'column {column + 1} ("{shown(self.names[column])}")'
 
     def column_index(self, column: Column, what: str) -> int:
         """A column by header name, by 0-based index (int) or by 1-based number (text)."""
@@ -86,7 +87,7 @@ class CsvTable:
             if text.isdigit() and 1 <= int(text) <= self.width:
                 return int(text) - 1
         raise DataImportError(f"{self.source}: there is no {what} column {column!r}; the "
-                              f"columns are: {', '.join(self.names)}")
+                              f"columns are: {shown(', '.join(self.names), 200)}")
 
 
 def read_table(path: str | Path, progress: Callable[[float], None] | None = None) -> CsvTable:
@@ -293,7 +294,7 @@ def _numbers(table: CsvTable, column: int, what: str = "value") -> np.ndarray:
                        else "choose classification")
                 raise DataImportError(
                     f"{table.source}: row {table.row_numbers[i]}, {table.describe(column)} "
-                    f'holds "{cell}", which is not a number; correct it, or {fix}') from None
+                    f'holds "{shown(cell)}", which is not a number; correct it, or {fix}') from None
     bad = ~np.isfinite(values)
     if bad.any():
         i = int(np.argmax(bad))
@@ -305,9 +306,9 @@ def _numbers(table: CsvTable, column: int, what: str = "value") -> np.ndarray:
     if huge.any():
         i = int(np.argmax(huge))
         raise DataImportError(f"{table.source}: row {table.row_numbers[i]}, "
-                              f"{table.describe(column)}: {table.cells(column)[i]} is too large "
-                              "(the playground computes with 32-bit numbers, which end at about "
-                              "3.4e38); scale the column down, e.g. use other units")
+                              f"{table.describe(column)}: {shown(table.cells(column)[i])} is too "
+                              "large (the playground computes with 32-bit numbers, which end at "
+                              "about 3.4e38); scale the column down, e.g. use other units")
     return values
 
 

@@ -24,7 +24,7 @@ from playground.core.datasets.info import (
     TASK_REGRESSION,
     DatasetInfo,
 )
-from playground.core.errors import PlaygroundError
+from playground.core.errors import PlaygroundError, shown
 
 MAX_ROWS = 1_000_000
 MAX_CLASSES = 1000
@@ -182,8 +182,8 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 
 def _listed(names: Sequence[str], most: int = 5) -> str:
-    shown = ", ".join(str(n) for n in names[:most])
-    return shown + (f", … ({len(names)} in all)" if len(names) > most else "")
+    listed = ", ".join(shown(str(n)) for n in names[:most])
+    return listed + (f", … ({len(names)} in all)" if len(names) > most else "")
 
 
 # ---- helpers shared by the loaders -----------------------------------------------------------

@@ -31,6 +31,7 @@ from playground.core.datasets.imported import (
     table_kind,
 )
 from playground.core.datasets.info import KIND_IMAGE, KIND_TABLE, TASK_REGRESSION
+from playground.core.errors import shown
 from playground.core.limits import LimitExceeded, check_values
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -121,7 +122,7 @@ def load_npz(path: str | Path, progress: Callable[[float], None] | None = None
         raise DataImportError(f"{path.name}: {err}") from None
     if keys is None:
         raise DataImportError(f"{path.name}: needs an array 'x' of inputs and an array 'y' of "
-                              f"targets; it holds: {', '.join(arrays) or 'nothing'}")
+                              f"targets; it holds: {shown(', '.join(arrays), 200) or 'nothing'}")
     x, y = (_numeric(path.name, name, arrays[name]) for name in keys)
     if len(x) != len(y):
         raise DataImportError(f"{path.name}: '{keys[0]}' has {len(x):,} samples but "
