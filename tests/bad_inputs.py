@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
 import zipfile
 import zlib
@@ -247,6 +248,11 @@ def _cases() -> list[Case]:
         Case("/dev/zero as a project", "memory", lambda d: ("project", Path("/dev/zero"))),
         Case("/dev/zero as a CSV", "memory", lambda d: (
             "data", _link(d, "zero.csv", "/dev/zero"), {})),
+        Case("a named pipe as a project", "memory", lambda d: (
+            "project", _fifo(d, "p.playground"))),
+        Case("a named pipe as data", "memory", lambda d: ("data", _fifo(d, "data"), {})),
+        Case("a 300-character project name", "files", lambda d: (
+            "cli", ["eval", str(d / ("p" * 300 + ".playground"))])),
         Case("Input 60,000 → Dense 4,096 with weights", "memory", lambda d: (
             "project", write(d, "huge-net.playground", project_zip(
                 {"weights.safetensors": safetensors("F32", [1, 1], bytes(4))},
@@ -310,6 +316,12 @@ def _image_folder(folder: Path, image: bytes) -> Path:
 def _link(folder: Path, name: str, target: str) -> Path:
     path = folder / name
     path.symlink_to(target)
+    return path
+
+
+def _fifo(folder: Path, name: str) -> Path:
+    path = folder / name
+    os.mkfifo(path)
     return path
 
 

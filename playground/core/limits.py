@@ -82,6 +82,8 @@ def file_size(path: Path, limit: Limit, what: str = "file") -> int:
         raise FileProblem("no such file") from None
     except OSError as err:
         raise FileProblem(f"cannot read it: {err.strerror or err}") from None
+    except ValueError:
+        raise FileProblem("this is not a valid file name (it holds a NUL character)") from None
     if stat.S_ISDIR(info.st_mode):
         raise FileProblem(f"this is a folder, not a {what}")
     if not stat.S_ISREG(info.st_mode):

@@ -56,7 +56,7 @@ def preset_names() -> list[str]:
 
 def load_preset(name: str) -> Project:
     path = PRESET_DIR / f"{name}.json"
-    if not path.is_file():
+    if name not in preset_names():
         raise ProjectError(f"there is no preset called '{name}'; the presets are: "
                            f"{', '.join(preset_names())}")
     return load_project(path)
@@ -74,6 +74,10 @@ def list_presets() -> list[PresetInfo]:
 def open_source(source: str) -> Project:
     """A project from a file path, or else a preset of that name."""
     path = Path(source)
-    if path.exists() or path.suffix:
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a name too long, or with a NUL: no preset is called so
+        exists = True
+    if exists or path.suffix:
         return load_project(path)
     return load_preset(source)

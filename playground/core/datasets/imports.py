@@ -7,6 +7,7 @@ is ever unpickled: `.npz` files are read with `allow_pickle=False`.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,7 +61,7 @@ __all__ = [
 def detect_format(path: str | Path) -> str:
     """'csv', 'npz', 'idx' or 'folder' for a path, from its name (or its first bytes)."""
     path = Path(path)
-    if path.is_dir():
+    if _is_folder(path):
         return "folder"
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -81,6 +82,24 @@ def detect_format(path: str | Path) -> str:
     raise DataImportError(f"{path.name}: cannot tell what data this is; import {FORMATS}")
 
 
+def _is_folder(path: Path) -> bool:
+    """True for a folder, False for a regular file; anything else (missing, a device or
+    pipe, which would block a read, or an invalid name) raises DataImportError."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise DataImportError(f"{shown(path.name)}: no such file or folder") from None
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or "the name is not valid"
+        raise DataImportError(f"{shown(path.name)}: cannot read it: {reason}") from None
+    if stat.S_ISDIR(mode):
+        return True
+    if not stat.S_ISREG(mode):
+        raise DataImportError(f"{shown(path.name)}: this is not a regular file (a device, pipe "
+                              "or socket); choose a file saved on disk")
+    return False
+
+
 def load_path(path: str | Path, labels: str | Path | None = None,
               progress: Callable[[float], None] | None = None, grey: bool = False,
               **csv_options: object) -> ImportedData:
@@ -89,8 +108,6 @@ def load_path(path: str | Path, labels: str | Path | None = None,
     keep colour otherwise). `csv_options` go to `load_csv`; `progress` is told the share
     done (0…1) from time to time."""
     path = Path(path)
-    if not path.exists():
-        raise DataImportError(f"{path.name}: no such file or folder")
     kind = detect_format(path)
     if kind == "csv":
         return load_csv(path, progress=progress, **csv_options)  # type: ignore[arg-type]
