@@ -231,7 +231,7 @@ def _load(source: str, device: str | None) -> Project:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from playground.core.files import write_text
+    from playground.core.files import check_target, write_text
     from playground.core.project import SUFFIX, save_project
     from playground.core.training.factory import make_trainer
 
@@ -241,6 +241,9 @@ def _train(args: argparse.Namespace) -> int:
     changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
     project.training = project.training.replace(**changes)
     out = args.out or Path("runs") / Path(args.source).stem
+    saved, metrics_path = out / f"project{SUFFIX}", out / "metrics.json"
+    for target in (saved, metrics_path):  # before training, not after it
+        check_target(target, UserError)
     trainer = make_trainer(project.network, project.dataset(), project.training,
                            project.weights, epoch=project.trained_epochs, engine=args.engine)
     first = trainer.epoch
@@ -253,8 +256,8 @@ def _train(args: argparse.Namespace) -> int:
     project.metrics = metrics  # with the history: `export --format csv` writes it
     # the run's speed and engine go to metrics.json, not into the project: it cannot tell
     metrics = {**metrics, **_speed(trainer, trainer.epoch - first)}
-    path = save_project(project, out / f"project{SUFFIX}")
-    write_text(out / "metrics.json", json.dumps(metrics, indent=2) + "\n", UserError)
+    path = save_project(project, saved)
+    write_text(metrics_path, json.dumps(metrics, indent=2) + "\n", UserError)
     scaling = trainer.dataset.scaling
     print(printable(_summary(project.title, metrics, path,
                              scaling is not None and scaling.scales_targets), lines=True))

@@ -67,16 +67,21 @@ def problem(path: Path, err: OSError) -> str:
 
 
 def check_target(path: Path, error: type[PlaygroundError] = WriteError) -> None:
-    """Refuse a name too long for the file system, or a folder, before writing."""
+    """Refuse, before any work is done, a name too long for the file system, a folder in
+    the file's place, or a file where a folder above it should be."""
     if len(path.name.encode()) > _NAME_MAX:
         raise error(problem(path, OSError(errno.ENAMETOOLONG, "name too long")))
     try:
         folder = path.is_dir()
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     except OSError as err:
         raise error(problem(path, err)) from None
     if folder:
-        raise error(f"cannot write {path}: it is a folder; give a file name inside it, such "
-                    f"as {path / 'model'}")
+        raise error(f"cannot write {path}: that is a folder; choose another name, or remove "
+                    "the folder")
+    if blocker is not None:
+        raise error(f"cannot write {path}: {blocker} is a file, not a folder; choose another "
+                    "folder")
 
 
 @contextmanager

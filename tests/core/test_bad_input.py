@@ -59,7 +59,7 @@ EXPECTED = {
     "a 300-character project name": "File name too long",
     "chain of 20,000 layers evaluated": "PLAYGROUND_MAX_LAYERS",
     "BatchNorm with online training": "batch size to 2 or more",
-    "--out where metrics.json is a folder": "it is a folder",
+    "--out where metrics.json is a folder": "metrics.json: that is a folder",
     "export under a regular file": "is a file, not a folder",
     "export to a 300-character name": "too long",
     "--out under a regular file": "is a file, not a folder",
@@ -188,6 +188,15 @@ def test_a_full_disk_keeps_the_previous_metrics(tmp_path: Path, monkeypatch: pyt
     assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "project.playground"]
 
 
+def test_train_checks_where_it_writes_before_training(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    (out / "metrics.json").mkdir(parents=True)
+    assert main(["train", "circle", "--out", str(out)]) == 2
+    assert "metrics.json: that is a folder" in capsys.readouterr().err
+    assert not (out / "project.playground").exists()  # refused before, not after, training
+
+
 def test_a_full_disk_during_onnx_export_is_not_a_conversion_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("onnxscript")
@@ -205,7 +214,7 @@ def test_write_problems_say_what_to_do(tmp_path: Path) -> None:
     blocker.write_text("x")
     cases = {blocker / "sub" / "a.txt": "is a file, not a folder",
              tmp_path / ("n" * 300): "the file name is too long (300 characters",
-             tmp_path: "it is a folder"}
+             tmp_path: "that is a folder"}
     for path, expected in cases.items():
         with pytest.raises(PlaygroundError) as err:
             files.write_text(path, "text")
