@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from playground.core.errors import PlaygroundError
+from playground.core.errors import PlaygroundError, shown
 
 Shape = tuple[int, ...]
 
@@ -390,6 +390,6 @@ def check_params(kind: str, params: dict[str, Any], where: str) -> dict[str, Any
     for name, value in params.items():
         if name not in known:
             options = ", ".join(known) or "none"
-            raise SpecError(f"{where}: {kind} has no setting '{name}' (it has: {options})")
+            raise SpecError(f"{where}: {kind} has no setting '{shown(name)}' (it has: {options})")
         checked[name] = known[name].check(value, where)
     return checked

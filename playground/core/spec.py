@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.core.errors import shown
 from playground.core.layers import KINDS, SpecError, check_params, default_params
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -102,7 +103,7 @@ class NetworkSpec:
     def layer(self, layer_id: str) -> LayerSpec:
         layer = self._index.layers.get(layer_id)
         if layer is None:
-            raise SpecError(f"there is no layer '{layer_id}' in this network")
+            raise SpecError(f"there is no layer '{shown(layer_id)}' in this network")
         return layer
 
     def has_layer(self, layer_id: str) -> bool:
@@ -144,11 +145,11 @@ class NetworkSpec:
     ) -> LayerSpec:
         """Add a node of `kind`, filling unspecified parameters with their defaults."""
         if kind not in KINDS:
-            raise SpecError(f"unknown layer kind '{kind}'; choose one of {', '.join(KINDS)}")
+            raise SpecError(f"unknown layer kind '{shown(kind)}'; choose one of {', '.join(KINDS)}")
         layer_id = self.new_id(kind) if layer_id is None else layer_id
         if not _ID.fullmatch(layer_id):
-            raise SpecError(f"layer id '{layer_id}' is not allowed: use 1 to 64 letters, digits, "
-                            "'_' or '-', starting with a letter or digit")
+            raise SpecError(f"layer id '{shown(layer_id)}' is not allowed: use 1 to 64 letters, "
+                            "digits, '_' or '-', starting with a letter or digit")
         if self.has_layer(layer_id):
             raise SpecError(f"a layer with id '{layer_id}' already exists; pick another id")
         merged = default_params(kind)
@@ -267,12 +268,13 @@ class NetworkSpec:
                 raise SpecError(f"layer #{i + 1} needs at least an 'id' and a 'kind'")
             params = item.get("params", {})
             if not isinstance(params, dict):
-                raise SpecError(f"layer '{item['id']}': 'params' must be an object")
+                raise SpecError(f"layer '{shown(str(item['id']))}': 'params' must be an object")
             position = item.get("position", (0.0, 0.0))
             try:
                 pos = (float(position[0]), float(position[1]))
             except (TypeError, ValueError, IndexError, KeyError):
-                raise SpecError(f"layer '{item['id']}': 'position' must be [x, y]") from None
+                raise SpecError(f"layer '{shown(str(item['id']))}': 'position' must be [x, y]"
+                                ) from None
             spec.add_layer(
                 str(item["kind"]),
                 params,

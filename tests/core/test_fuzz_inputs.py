@@ -147,3 +147,60 @@ def test_mutated_idx(flips: list[tuple[int, int]], gzipped: bool, on_labels: boo
             load_idx(images, labels)
         except PlaygroundError as err:
             assert str(err) and "\n" not in str(err)
+
+
+def paths_of(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in JSON data, containers included."""
+    places = [prefix]
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        places += paths_of(child, (*prefix, key))
+    return places
+
+
+def replaced(data: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[path[0]] = replaced(data[path[0]], path[1:], new)
+    return copy
+
+
+WEIGHTED = small_project().to_dict()
+WEIGHTED["weights"] = {"dense_1": {"weight": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]],
+                                   "bias": [0.0, 0.0, 0.0]}}
+PLACES = paths_of(WEIGHTED)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
+              st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+              st.sampled_from(["Dense", "Output", "Input", "BatchNorm", "cuda", "imported",
+                               "multiclass", "softmax", "step", "perceptron", "spiral"])),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=4),
+    max_leaves=8)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.sampled_from(PLACES), json_values), min_size=1, max_size=3))
+def test_project_json_with_any_value_anywhere(changes: list[tuple[tuple[Any, ...], Any]]
+                                              ) -> None:
+    """Values of the wrong type, size or meaning in any field: the project loads and its
+    network and data can be checked, or a PlaygroundError says what is wrong."""
+    from playground.core.graph import analyse
+
+    data: Any = WEIGHTED
+    for path, value in changes:
+        try:
+            data = replaced(data, path, value)
+        except (KeyError, IndexError, TypeError):  # an earlier change removed the place
+            continue
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        try:
+            project = load_project(path)
+            analyse(project.network)
+            project.dataset()
+        except PlaygroundError as err:
+            assert str(err) and "\n" not in str(err)
