@@ -15,14 +15,11 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from playground.core.datafit import DataMismatch
-from playground.core.graph import InvalidNetwork
-from playground.core.layers import SpecError
+from playground.core.errors import PlaygroundError
 from playground.core.probes import Frame, make_frame
 from playground.core.training.config import LIVE_SETTINGS
 from playground.core.training.engine import TrainerBase
 from playground.core.training.perceptron import PerceptronTrainer
-from playground.core.training.runtime import DeviceUnavailable
 from playground.core.training.session import (
     FINISHED,
     PAUSED,
@@ -201,7 +198,7 @@ class TrainingController(QObject):
                            project.weights)
             trainer.count_from(project.trained_epochs)
             return trainer
-        except (InvalidNetwork, DataMismatch, SpecError, DeviceUnavailable) as err:
+        except PlaygroundError as err:  # a network, data or setting that cannot train
             if not quiet:
                 self.message.emit(f"Cannot train yet: {err}")
             return None

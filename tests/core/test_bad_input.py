@@ -22,7 +22,7 @@ from playground.core.graph import analyse
 from playground.core.project import ProjectError, load_project, save_project
 from playground.core.spec import NetworkSpec, sequential
 from playground.core.training.config import TrainConfig, TrainConfigError
-from playground.core.training.engine import batch_sizes
+from playground.core.training.engine import TrainerBase, batch_sizes
 from playground.core.training.factory import make_trainer
 from tests.bad_inputs import CASES, chain_project, run, small_project
 
@@ -126,6 +126,8 @@ def test_online_training_with_batchnorm_is_refused_with_the_fix() -> None:
     data = make_dataset(DataConfig(name="circle", n_samples=40))
     with pytest.raises(TrainConfigError, match="set the batch size to 2 or more"):
         make_trainer(batchnorm_net(), data, TrainConfig(batch_size=1))
+    with pytest.raises(TrainConfigError):  # the window's check before it starts a run
+        TrainerBase(batchnorm_net(), data, TrainConfig(batch_size=1))
 
 
 def test_a_last_batch_of_one_joins_the_batch_before() -> None:

@@ -79,6 +79,7 @@ class TrainerBase:
         self.model.to(self.device)
         self.x_train, self.t_train = self._tensors(dataset.x_train, dataset.y_train)
         self.x_test, self.t_test = self._tensors(dataset.x_test, dataset.y_test)
+        self._sizes = batch_sizes(self.spec, self.n_train, self.batch_size)
         choice = torch.Generator().manual_seed(config.seed)
         self._curve_splits = (self._curve_split(self.x_train, self.t_train, choice),
                               self._curve_split(self.x_test, self.t_test, choice))
@@ -126,6 +127,11 @@ class TrainerBase:
     @property
     def n_train(self) -> int:
         return len(self.x_train)
+
+    @property
+    def batch_size(self) -> int:
+        size = self.config.batch_size or self.n_train
+        return min(size, self.n_train)
 
     # ---- driving --------------------------------------------------------------------------
     def train_step(self) -> bool:
@@ -372,7 +378,6 @@ class Trainer(TrainerBase):
         self._order = torch.Generator().manual_seed(config.seed)
         self._batches: list[Tensor] = []
         self._losses: list[Tensor] = []  # this epoch's batch losses, summed once at its end
-        self._sizes = batch_sizes(spec, self.n_train, self.batch_size)
         self._loss_weights = torch.tensor(self._sizes, dtype=torch.float32, device=self.device)
         self._loss_weights /= self.n_train
         self._saver = _Checkpoint(self.model)
@@ -381,11 +386,6 @@ class Trainer(TrainerBase):
         # An epoch whose loss is a hundred times the initial one has diverged, NaN or not.
         self._initial_loss = self._evaluate_split(self.x_train, self.t_train, False)[0] or 0.0
         self._explosion_limit = EXPLOSION_FACTOR * max(self._initial_loss, 0.1)
-
-    @property
-    def batch_size(self) -> int:
-        size = self.config.batch_size or self.n_train
-        return min(size, self.n_train)
 
     def _make_optimizer(self) -> torch.optim.Optimizer:
         c, params = self.config, self.model.parameters()
