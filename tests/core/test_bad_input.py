@@ -270,3 +270,15 @@ def test_json_depth_is_checked_without_recursion() -> None:
     limits.check_depth(json.loads("[" * 64 + "]" * 64))
     with pytest.raises(limits.LimitExceeded, match="65 levels"):
         limits.check_depth(json.loads("[" * 65 + "]" * 65))
+
+
+def test_sweep_results_are_written_like_any_file(tmp_path: Path) -> None:
+    from playground.core.sweep import Result, SweepError, write_results
+
+    result = Result(0, "seed", 1, 0.5, None, None, None, 2, "max_epochs", 0.1, "torch", {})
+    paths = write_results([result], tmp_path / "out", {"setting": "seed"})
+    assert [p.name for p in paths] == ["sweep.csv", "sweep.json"]
+    assert paths[0].read_text().startswith("index,setting,value")
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(SweepError, match="is a file, not a folder"):
+        write_results([result], tmp_path / "plain" / "out", {})
