@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from playground import __version__
 from playground.core.errors import PlaygroundError
+from playground.core.frames import Frame
 from playground.core.layout import READABLE_ZOOM
 from playground.core.presets import load_preset
-from playground.core.probes import Frame
 from playground.core.project import SUFFIX, Project, ProjectError
 from playground.gui.canvas.palette import PaletteWidget
 from playground.gui.canvas.scene import NetworkScene

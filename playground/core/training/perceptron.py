@@ -8,30 +8,18 @@ No mistake, no update. An epoch without a mistake means the rule has converged.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from playground.core.datasets import Dataset
+from playground.core.frames import PerceptronUpdate
 from playground.core.graph import require_valid
 from playground.core.layers import SpecError
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
 from playground.core.training.engine import TrainerBase
 from playground.core.training.snapshots import Snapshot
-
-
-@dataclass(frozen=True)
-class PerceptronUpdate:
-    """One visit of one sample: whether it was a mistake and the weights around it."""
-
-    index: int  # the sample visited (−1: none yet)
-    mistake: bool
-    w_before: np.ndarray
-    b_before: float
-    w_after: np.ndarray
-    b_after: float
 
 
 def check_perceptron(spec: NetworkSpec) -> None:
