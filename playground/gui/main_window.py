@@ -622,10 +622,12 @@ class MainWindow(QMainWindow):
     def inspect_backprop(self) -> None:
         """Open the backprop inspector on the current weights (training stops first)."""
         self.controller.stop_training()
-        self.backprop_inspector().exec()
+        inspector = self.backprop_inspector()
+        inspector.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        inspector.exec()
 
     def backprop_inspector(self) -> BackpropInspector:
-        return BackpropInspector(self.document, self)
+        return BackpropInspector(self.document, self.controller, self)
 
     @Slot(str)
     def _add_at_centre(self, kind: str) -> None:

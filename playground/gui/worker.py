@@ -31,8 +31,10 @@ from playground.core.training.protocol import (
     PAUSED,
     READY,
     RUNNING,
+    BackpropJob,
     DataRef,
     Event,
+    ExportJob,
     Job,
     Update,
 )
@@ -41,6 +43,7 @@ from playground.gui.document import Document, follow
 
 POLL_MS = 33  # about 30 frames a second
 NOT_RESPONDING_S = 1.5  # this long without a heartbeat: the process is stopped or swapping
+EXPORT_WAIT_S = 30.0  # closing the window lets an export this long finish its file
 RESTARTS_PER_MINUTE = 3  # a process that keeps dying is not started again and again
 __all__ = ["FAILED", "FINISHED", "IDLE", "LOADING", "PAUSED", "READY", "RUNNING",
            "TrainingController"]
@@ -56,7 +59,9 @@ class TrainingController(QObject):
     devicesKnown = Signal(object)  # {"cpu", "cuda", "mps": available, "auto": what it picks}
     imageRead = Signal(object, object)  # a drawing's answers (units,) and feature maps
     codeDecoded = Signal(object)  # what the network makes of the code asked about
-    readFailed = Signal(str, str)  # "read_image" or "decode", and why it failed
+    backpropReady = Signal(object)  # a BackpropAnswer
+    exportDone = Signal(object)  # an ExportResult, or why the export failed (str)
+    answerFailed = Signal(str, str)  # "read_image", "decode" or "backprop", and why
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -161,6 +166,15 @@ class TrainingController(QObject):
         """Ask what the layers after the bottleneck make of a code; `codeDecoded` says."""
         self._ask(p.DECODE, np.asarray(code, dtype=np.float32))
 
+    def backprop(self, sample: int) -> None:
+        """Ask for every number of one update of the document's network on a training
+        sample; `backpropReady` (or `answerFailed`) brings them."""
+        self._ask(p.BACKPROP, BackpropJob(self._job(), sample))
+
+    def export(self, job: ExportJob) -> None:
+        """Write an export in the training process; `exportDone` says how it went."""
+        self._ask(p.EXPORT, job)
+
     def sync_weights(self) -> None:
         """Put the weights received last into the document (for Save while training).
         Never waits: a process that does not answer is reported, its last weights kept."""
@@ -186,8 +200,8 @@ class TrainingController(QObject):
         """Stop training and end the training process."""
         self.stop_training()
         self._timer.stop()
-        if self.client is not None:
-            self.client.close()
+        if self.client is not None:  # an export asked for is finished first
+            self.client.close(EXPORT_WAIT_S if p.EXPORT in self._asked.values() else 2.0)
             self.client = None
 
     def show_initial_frame(self) -> None:
@@ -266,7 +280,8 @@ class TrainingController(QObject):
         """A request whose answer this controller acts on."""
         self.warm_up()
         request = self._request(kind, payload)
-        self._asked = {i: k for i, k in self._asked.items() if k != kind or kind == p.UNLOAD}
+        if kind in p.SUPERSEDING:  # the older one's answer no longer matters
+            self._asked = {i: k for i, k in self._asked.items() if k != kind}
         self._asked[request] = kind
         return request
 
@@ -304,8 +319,8 @@ class TrainingController(QObject):
                 self._end_run(FAILED)
                 self.message.emit(event.payload)
         elif event.kind == p.ERROR:
-            if kind in (p.READ_IMAGE, p.DECODE):
-                self.readFailed.emit(kind, event.payload)
+            if kind in (p.READ_IMAGE, p.DECODE, p.BACKPROP):
+                self.answerFailed.emit(kind, event.payload)
         elif kind is not None:
             self._reply(kind, event.id, event.payload)
         return None
@@ -343,6 +358,10 @@ class TrainingController(QObject):
             self.imageRead.emit(*payload)
         elif kind == p.DECODE:
             self.codeDecoded.emit(payload)
+        elif kind == p.BACKPROP:
+            self.backpropReady.emit(payload)
+        elif kind == p.EXPORT:
+            self.exportDone.emit(payload)
 
     def _check_responding(self) -> None:
         """Say once per stall that the process does not answer (never wait for it)."""
@@ -366,6 +385,12 @@ class TrainingController(QObject):
         if self.loaded:
             self.sync_weights()
         self._end_run(IDLE)
+        for kind in self._asked.values():
+            if kind == p.EXPORT:
+                self.exportDone.emit(f"the training process stopped during the export (exit "
+                                     f"code {code}); export again.")
+            elif kind in (p.READ_IMAGE, p.DECODE, p.BACKPROP):
+                self.answerFailed.emit(kind, "the training process stopped; try again")
         self._asked.clear()
         if len(self._starts) == RESTARTS_PER_MINUTE and \
                 time.monotonic() - self._starts[0] < 60:

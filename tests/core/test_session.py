@@ -130,3 +130,17 @@ def test_newer_previews_supersede_older_ones(client):
     answers = [e for e in events_until(client, lambda e: e.id == ids[-1])
                if e.kind == p.REPLY]
     assert [e.id for e in answers] == [ids[-1]]
+
+
+def test_an_unexpected_failure_while_exporting_ends_as_a_message(monkeypatch, tmp_path):
+    import playground.core.export as export_module
+    from playground.core.training.protocol import ExportJob
+    from playground.core.training.session import export_outcome
+
+    def broken(*args):
+        raise RuntimeError("the tracer fell over")
+
+    monkeypatch.setattr(export_module, "export", broken)
+    outcome = export_outcome(ExportJob(load_preset("circle"), "onnx", tmp_path / "net.onnx"))
+    assert "unexpected error (RuntimeError: the tracer fell over)" in outcome
+    assert "Traceback" not in outcome

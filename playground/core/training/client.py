@@ -13,11 +13,8 @@ import threading
 import time
 from typing import Any
 
-from playground.core.training.protocol import ALIVE, SUPERSEDING, Event, Request
+from playground.core.training.protocol import ALIVE, ANSWERED, SUPERSEDING, Event, Request
 from playground.core.training.session import serve
-
-EXPECTS_REPLY = frozenset({"devices", "load", "pause", "step", "unload", "preview",
-                           "read_image", "decode"})
 
 
 class TrainingClient:
@@ -94,7 +91,7 @@ class TrainingClient:
         self._conn.close()
 
     def _send(self, message: Request) -> None:
-        if message.kind in EXPECTS_REPLY:
+        if message.kind in ANSWERED:
             self._waiting[message.id] = (message.kind, time.monotonic())
         self._outbox.put(message)
 

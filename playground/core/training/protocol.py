@@ -24,13 +24,18 @@ paused, finished, failed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from playground.core.backprop_numbers import BackpropStep
 from playground.core.datasets import Dataset
+from playground.core.project import Project
 from playground.core.training.config import TrainConfig
+from playground.core.training.snapshots import EpochRecord
 
 IDLE, LOADING, READY = "idle", "loading", "ready"
 RUNNING, PAUSED, FINISHED, FAILED = "running", "paused", "finished", "failed"
@@ -49,8 +54,12 @@ UNLOAD = "unload"  # ↩ end the run, answered with (the weights it reached, the
 PREVIEW = "preview"  # ↩ a Job: a frame of the untrained (or loaded) network, no training
 READ_IMAGE = "read_image"  # ↩ the answer and feature maps for one drawing
 DECODE = "decode"  # ↩ what the layers after the bottleneck make of a code
+BACKPROP = "backprop"  # ↩ a BackpropJob: every number of one update for one sample
+EXPORT = "export"  # ↩ an ExportJob: answered with the ExportResult, or why it failed (str)
 QUIT = "quit"
-SUPERSEDING = frozenset({PREVIEW, PROBE, LIVE, SPEED, READ_IMAGE, DECODE})
+ANSWERED = frozenset({DEVICES, LOAD, PAUSE, STEP, UNLOAD, PREVIEW, READ_IMAGE, DECODE, BACKPROP,
+                      EXPORT})
+SUPERSEDING = frozenset({PREVIEW, PROBE, LIVE, SPEED, READ_IMAGE, DECODE, BACKPROP})
 
 # Events (process → window).
 UPDATE = "update"  # an Update of the run (unsolicited, or the answer to pause and step)
@@ -114,3 +123,29 @@ class Preview:
 
     frame: Any  # playground.core.frames.Frame
     weights: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class BackpropJob:
+    job: Job
+    sample: int  # the training sample to follow through one update
+
+
+@dataclass(frozen=True)
+class BackpropAnswer:
+    """One update's numbers for `sample` (of `samples` training samples), the loss's name,
+    and the weights the numbers start from."""
+
+    step: BackpropStep
+    sample: int
+    samples: int
+    loss: str
+    weights: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    project: Project  # a copy, with the weights reached when Export was chosen
+    fmt: str
+    path: Path
+    history: Sequence[EpochRecord] = ()

@@ -24,9 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 from playground.core.datasets import Dataset
 from playground.core.training import protocol as p
-from playground.core.training.protocol import Event, Job, Preview, Request, Update
+from playground.core.training.protocol import (
+    BackpropAnswer,
+    BackpropJob,
+    Event,
+    ExportJob,
+    Job,
+    Preview,
+    Request,
+    Update,
+)
 
 if TYPE_CHECKING:
+    from playground.core.export import ExportResult
     from playground.core.frames import Frame
     from playground.core.training.engine import TrainerBase
 
@@ -262,7 +272,9 @@ class _Service:
             run, self.run = self.run, None
             trained = run is not None and run.trainer.step
             self._reply(request, (run.trainer.weights(), run.trainer.epoch) if trained else None)
-        elif kind in (p.PREVIEW, p.READ_IMAGE, p.DECODE):
+        elif kind == p.EXPORT:
+            self._reply(request, export_outcome(request.payload))
+        elif kind in (p.PREVIEW, p.READ_IMAGE, p.DECODE, p.BACKPROP):
             try:
                 self._reply(request, self._answer(request))
             except ValueError as err:  # the network cannot do this (yet): say why
@@ -288,6 +300,8 @@ class _Service:
     def _answer(self, request: Request) -> Any:
         if request.kind == p.PREVIEW:
             return self._preview(request.payload)
+        if request.kind == p.BACKPROP:
+            return self._backprop(request.payload)
         from playground.core.inference import decode_code, read_image
 
         trainer = self.run.trainer if self.run is not None else self.viewer
@@ -314,6 +328,27 @@ class _Service:
         self.viewer = trainer
         return Preview(make_frame(trainer, sample=job.sample), trainer.weights())
 
+    def _backprop(self, order: BackpropJob) -> BackpropAnswer:
+        from playground.core.backprop import backprop_step, dense_chain
+        from playground.core.spec import NetworkSpec
+        from playground.core.training.engine import TrainerBase
+
+        job = order.job
+        try:
+            trainer = TrainerBase(NetworkSpec.from_dict(job.network),
+                                  self.datasets[job.data_token], job.config, job.weights)
+            dense_chain(trainer.model)
+        except user_error_types() as err:
+            raise ValueError("The backprop inspector is not available for this network: "
+                             f"{err}") from None
+        x, y = trainer.dataset.x_train, trainer.dataset.y_train
+        if x.ndim != 2 or not trainer.n_train:
+            raise ValueError("The backprop inspector follows flat samples (a vector per "
+                             "sample); this data set has none.")
+        n = min(max(order.sample, 0), trainer.n_train - 1)
+        step = backprop_step(trainer.model, trainer.head, x[n], y[n], job.config.learning_rate)
+        return BackpropAnswer(step, n, trainer.n_train, trainer.head.loss, trainer.weights())
+
     def _guard_run(self, action: Any, answer: int = 0) -> None:
         """Run a piece of training; an error ends the run (one `failed` event)."""
         run = self.run
@@ -335,6 +370,22 @@ def available_devices() -> dict[str, Any]:
 
     return {"cpu": True, "cuda": torch.cuda.is_available(),
             "mps": torch.backends.mps.is_available(), "auto": resolve_device("auto").type}
+
+
+def export_outcome(job: ExportJob) -> ExportResult | str:
+    """Write the export; any failure becomes the message to show."""
+    from playground.core.errors import PlaygroundError
+    from playground.core.export import ExportError, export
+
+    try:
+        return export(job.project, job.fmt, job.path, job.history)
+    except (PlaygroundError, ExportError) as err:
+        return str(err)
+    except Exception as err:  # noqa: BLE001 - any failure must end as a message
+        traceback.print_exc()
+        return (f"the export to {job.path} stopped with an unexpected error "
+                f"({type(err).__name__}: {err}). Try another format, or report the problem "
+                "if it happens again.")
 
 
 def _warm_up() -> None:

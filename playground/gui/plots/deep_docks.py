@@ -84,7 +84,7 @@ class DeepDocks(QObject):
         self.latent.set_decoder(controller.decode)
         controller.imageRead.connect(self.pad.show_answer)
         controller.codeDecoded.connect(self.latent.show_decoded)
-        controller.readFailed.connect(self._read_failed)
+        controller.answerFailed.connect(self._read_failed)
 
     # ---- following the project -----------------------------------------------------------
     def follow(self, spec: NetworkSpec, dataset: Dataset) -> None:
@@ -125,7 +125,7 @@ class DeepDocks(QObject):
     def _read_failed(self, kind: str, why: str) -> None:
         if kind == "decode":
             self.latent.show_problem(why)
-        else:
+        elif kind == "read_image":
             self.pad.show_problem(why)
 
     @Slot(int)
