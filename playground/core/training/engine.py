@@ -27,6 +27,9 @@ from playground.core.training.runtime import configure_threads, resolve_device
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
+# Live figures on a split bigger than this come from a fixed random subsample of this size
+# (the figures say so); a pause, a step, the end of a run and metrics.json are exact.
+LIVE_SAMPLES = 2000
 EXPLOSION_FACTOR = 100.0  # an epoch's loss this many times the initial one counts as diverged
 # The curves evaluate both splits at an epoch's end on at most this many samples of each
 # (a fixed choice drawn from the seed), so that a big data set costs no more than a small one.
@@ -99,7 +102,8 @@ class TrainerBase:
         self._output_act = self.model.nodes[self.model.output_id].act
         self._eval_seconds = 0.0
         self._last_test_eval = 0.0  # training seconds at the last test evaluation
-        self._evaluated: tuple[float, dict[str, float | None]] | None = None  # (seconds, m)
+        # (training seconds, metrics, whether from the live subsample) of the last evaluation
+        self._evaluated: tuple[float, dict[str, float | None], bool] | None = None
         # How many evaluations snapshots have made, and the classes the last one predicted
         # for the probe split (the test split, or the training split without one): the
         # confusion matrix is counted from them.
@@ -198,14 +202,29 @@ class TrainerBase:
         self.config = self.config.replace(**changes)
 
     # ---- evaluation -----------------------------------------------------------------------
-    def evaluate(self) -> dict[str, float | None]:
-        """Loss and accuracy on both splits for the current weights (counts dead units)."""
-        train_loss, train_acc, train_classes = self._evaluate_split(self.x_train, self.t_train,
-                                                                    True)
-        test_loss, test_acc, test_classes = self._evaluate_split(self.x_test, self.t_test, False)
-        self._probe_classes = test_classes if len(self.x_test) else train_classes
+    def evaluate(self, limit: int = 0) -> dict[str, float | None]:
+        """Loss and accuracy on both splits for the current weights (counts dead units);
+        with a `limit`, on a fixed random subsample of that many samples of a bigger split."""
+        train_loss, train_acc, train_classes = self._evaluate_split(
+            *self._part(self.x_train, self.t_train, limit), True)
+        test_loss, test_acc, test_classes = self._evaluate_split(
+            *self._part(self.x_test, self.t_test, limit), False)
+        if not self._subsampled(limit):
+            self._probe_classes = test_classes if len(self.x_test) else train_classes
         return {"train_loss": train_loss, "test_loss": test_loss,
                 "train_accuracy": train_acc, "test_accuracy": test_acc}
+
+    def _subsampled(self, limit: int) -> bool:
+        return 0 < limit < max(len(self.x_train), len(self.x_test))
+
+    def _part(self, x: Tensor, t: Tensor, limit: int) -> tuple[Tensor, Tensor]:
+        """The whole split, or the same `limit` random samples of it every time."""
+        if not 0 < limit < len(x):
+            return x, t
+        generator = torch.Generator().manual_seed(self.config.seed)
+        chosen = torch.randperm(len(x), generator=generator)[:limit].sort().values
+        chosen = chosen.to(x.device)
+        return x[chosen], t[chosen]
 
     @torch.no_grad()
     def _evaluate_split(self, x: Tensor, t: Tensor, count_dead: bool
@@ -299,18 +318,20 @@ class TrainerBase:
         would take more than EVAL_SHARE of the training time, up to METRICS_MAX_AGE (for a
         CNN on digits, evaluating both splits costs as much as six training steps).
         """
+        limit = LIVE_SAMPLES if reuse_within > 0 else 0
         if self._metrics_due(reuse_within):
             started = time.perf_counter()
-            self._evaluated = (self.seconds, self.evaluate())
-            self.evaluations += 1
+            self._evaluated = (self.seconds, self.evaluate(limit), self._subsampled(limit))
+            if not self._subsampled(limit):  # the confusion matrix follows exact evaluations
+                self.evaluations += 1
             if reuse_within > 0:
                 self._eval_seconds += time.perf_counter() - started
-        m = self._evaluated[1]
+        m, subsample = self._evaluated[1], LIVE_SAMPLES if self._evaluated[2] else 0
         mistakes = self.history[-1].mistakes if self.history else None
         record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],
                              m["train_accuracy"], m["test_accuracy"], self.seconds, mistakes)
         return Snapshot(record, self.grad_norms(), dict(self._dead), self.stop_reason,
-                        self.message)
+                        self.message, subsample)
 
     def _metrics_due(self, reuse_within: float) -> bool:
         if self._evaluated is None or reuse_within <= 0:
@@ -322,8 +343,10 @@ class TrainerBase:
         """The classes predicted for the probe split (the test split, or the training split
         without one) at the last snapshot's evaluation; None where the network does not
         classify."""
-        if self._evaluated is None:
-            self.snapshot()
+        if self._probe_classes is None:  # only live subsample evaluations so far
+            x, t = (self.x_test, self.t_test) if len(self.x_test) else (self.x_train,
+                                                                         self.t_train)
+            self._probe_classes = self._evaluate_split(x, t, False)[2]
         classes = self._probe_classes
         return None if classes is None else classes.cpu().numpy().astype(np.int64)
 

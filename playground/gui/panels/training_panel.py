@@ -226,6 +226,10 @@ class TrainingPanel(QWidget):
                                         row, column)
             self.figures[name] = self._figure(medium, FIGURE_TIPS[name])
             self._figure_grid.addWidget(self.figures[name], row + 1, column)
+        self.subsample_note = self._caption("", small, "Evaluating every sample each frame "
+                                            "would slow training; pause for exact figures")
+        self.subsample_note.hide()
+        self._figure_grid.addWidget(self.subsample_note, 2 + 2 * len(FIGURES) // 2, 0, 1, 2)
         self._figure_grid.setColumnStretch(0, 1)
         self._figure_grid.setColumnStretch(1, 1)
 
@@ -587,6 +591,10 @@ class TrainingPanel(QWidget):
         for name in ("train_accuracy", "test_accuracy"):
             value = getattr(record, name)
             self.figures[name].setText(NONE_TEXT if value is None else f"{value:.1%}")
+        subsample = frame.snapshot.subsample
+        self.subsample_note.setText(f"Losses and accuracies: a subsample of {subsample:,} per "
+                                    "split while training runs; exact when paused")
+        self.subsample_note.setVisible(subsample > 0)
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:
