@@ -68,9 +68,9 @@ def _forward(model: PlaygroundNet, nodes: list[str], x: np.ndarray) -> list[dict
     layers, y = [], x
     for node in nodes:
         module = model.nodes[node]
-        w = module.transform.weight.detach().double().cpu().numpy()
+        w = module.transform.weight.detach().cpu().double().numpy()
         bias = module.transform.bias
-        b = np.zeros(len(w)) if bias is None else bias.detach().double().cpu().numpy()
+        b = np.zeros(len(w)) if bias is None else bias.detach().cpu().double().numpy()
         v = w @ y + b
         v_t = torch.from_numpy(v)
         out = module.act(v_t.unsqueeze(0))[0].numpy()

@@ -424,13 +424,13 @@ def test_live_figures_on_big_data_come_from_a_fixed_subsample_and_pauses_are_exa
         monkeypatch):
     from playground.core.training import engine
 
-    monkeypatch.setattr(engine, "LIVE_SAMPLES", 40)  # circle's 250 points count as big here
+    monkeypatch.setattr(engine, "CURVE_SAMPLES", 40)  # circle's 250 points count as big here
     t = trainer(data=DataConfig(name="circle", noise=0.2), learning_rate=0.1)
     for _ in range(20):
         t.train_step()
     live = t.snapshot(reuse_within=0.25)
     assert live.subsample == 40
-    x, targets = t._part(t.x_train, t.t_train, 40)
+    x, targets = t._curve_splits[0]  # the curves' subsample, the same every time
     assert len(x) == 40
     assert live.record.train_loss == pytest.approx(t._evaluate_split(x, targets, False)[0])
     exact = t.snapshot()
@@ -438,4 +438,3 @@ def test_live_figures_on_big_data_come_from_a_fixed_subsample_and_pauses_are_exa
     assert exact.record.train_loss == pytest.approx(
         t._evaluate_split(t.x_train, t.t_train, False)[0])
     assert t.metrics()["train_loss"] == pytest.approx(exact.record.train_loss)
-    assert torch.equal(t._part(t.x_train, t.t_train, 40)[0], x)  # the same samples each time

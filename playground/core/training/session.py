@@ -363,13 +363,15 @@ class _Service:
 
 
 def available_devices() -> dict[str, Any]:
-    """Which devices this machine has, and what `auto` means here."""
+    """Which devices this machine has, and what `auto` means here (see `GPU_WORTH`)."""
     import torch
 
     from playground.core.training.runtime import resolve_device
 
+    gpu = resolve_device("auto").type
+    auto = gpu if gpu == "cpu" else f"{gpu} for large steps, else cpu"
     return {"cpu": True, "cuda": torch.cuda.is_available(),
-            "mps": torch.backends.mps.is_available(), "auto": resolve_device("auto").type}
+            "mps": torch.backends.mps.is_available(), "auto": auto}
 
 
 def export_outcome(job: ExportJob) -> ExportResult | str:
