@@ -18,8 +18,10 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
 from playground.core.frames import Frame
+from playground.core.graph import require_valid
 from playground.core.training import protocol as p
 from playground.core.training.client import TrainingClient
 from playground.core.training.config import LIVE_SETTINGS
@@ -260,8 +262,10 @@ class TrainingController(QObject):
 
     def _load(self) -> bool:
         try:
+            require_valid(self.document.spec)
+            check_fit(self.document.spec, self.document.dataset)
             job = self._job()
-        except ValueError as err:  # a data set that cannot be made
+        except ValueError as err:  # an invalid network, or data that do not fit it
             self.message.emit(f"Cannot train yet: {err}")
             return False
         self.run_id = self._ask(p.LOAD, job)

@@ -47,8 +47,10 @@ def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window
     raise_dock(window, "activations")
     window.set_document(Document.untitled(load_preset("perceptron-separable")))
     wait_for_preview(window.controller, qtbot)
+    dock = raise_dock(window, "activations")
+    dock.show()  # View → Activations: the tab draws the latest frame as it comes forward
+    qtbot.waitUntil(window.activations.note.isVisible)
     assert not window.activations.graphics.isVisible()
-    assert window.activations.note.isVisible()
 
 
 def test_a_hidden_histogram_tab_draws_nothing_until_it_is_shown(window, qtbot):

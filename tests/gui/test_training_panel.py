@@ -17,8 +17,10 @@ def document():
 
 
 @pytest.fixture
-def controller(document):
+def controller(document, qtbot):
     ctl = TrainingController(document)
+    with qtbot.waitSignal(ctl.devicesKnown, timeout=60_000):  # the training process is up
+        ctl.warm_up()
     yield ctl
     ctl.shutdown()
 
