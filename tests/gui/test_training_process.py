@@ -25,12 +25,15 @@ def faulty(monkeypatch):
 def test_an_error_in_training_ends_the_run_with_one_message(faulty, window, qtbot):
     controller = window.controller
     messages: list[str] = []
+    dialogs: list[str] = []
     controller.message.connect(messages.append)
+    window.show_error = lambda title, text, details="": dialogs.append(title)
     controller.play()
     qtbot.waitUntil(lambda: controller.state == FAILED, timeout=30_000)
     qtbot.wait(500)  # time for a loop of messages, had there been one
     failures = [m for m in messages if "fault injected" in m]
     assert len(failures) == 1 and "Training failed unexpectedly" in failures[0]
+    assert dialogs == ["Training failed"]  # one dialog, the traceback behind Details
     assert controller.state == FAILED and not controller.loaded
     assert window.document.project.weights is None  # the document is untouched
     controller.play()  # the fault is gone: Play trains again
@@ -74,7 +77,7 @@ def test_a_stopped_process_does_not_block_pause_or_save(window, qtbot, tmp_path)
     pid = controller.client.pid
     os.kill(pid, signal.SIGSTOP)
     try:
-        weights, step = controller.last_weights
+        weights, step, _ = controller.last_weights
         started = time.monotonic()
         controller.pause()
         assert time.monotonic() - started < 0.2 and controller.state == PAUSED
