@@ -112,8 +112,7 @@ def test_a_network_that_is_not_a_dense_chain_says_why(window, qtbot):
 def test_every_output_unit_shows_its_own_target_and_error(window, qtbot):
     """autoencoder-line has two outputs: each gets its own coordinate as target."""
     window.set_document(Document.untitled(load_preset("autoencoder-line")))
-    inspector = window.backprop_inspector()
-    qtbot.addWidget(inspector)
+    inspector = open_inspector(window, qtbot)
     step = core_step(window.document, 0)
     x = window.document.dataset.x_train[0]
     np.testing.assert_allclose(step.target, window.document.dataset.y_train[0])
@@ -130,8 +129,7 @@ def test_every_output_unit_shows_its_own_target_and_error(window, qtbot):
 
 def test_logistic_regression_shows_the_lectures_gradient(window, qtbot):
     window.set_document(Document.untitled(load_preset("logistic-regression")))
-    inspector = window.backprop_inspector()
-    qtbot.addWidget(inspector)
+    inspector = open_inspector(window, qtbot)
     step = core_step(window.document, 0)
     while inspector.next_button.isEnabled():
         inspector.next()
