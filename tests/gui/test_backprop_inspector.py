@@ -152,8 +152,7 @@ def chosen_on_screen(inspector: BackpropInspector) -> bool:
 
 def test_the_highlighted_unit_is_scrolled_into_view(window, qtbot):
     window.set_document(Document.untitled(load_preset("deep-relu")))  # wider than the dialog
-    inspector = window.backprop_inspector()
-    qtbot.addWidget(inspector)
+    inspector = open_inspector(window, qtbot)
     inspector.show()
     qtbot.waitExposed(inspector)
     assert inspector.view.horizontalScrollBar().maximum() > 0  # the diagram does not fit
