@@ -11,43 +11,14 @@ Everything is computed in float64 from the model's current weights.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 
 from playground.core.activations import derivative
+from playground.core.backprop_numbers import BackpropStep, LayerStep
 from playground.core.heads import Head
 from playground.core.layers import SpecError
 from playground.core.model import PlaygroundNet, UnitLayer
-
-
-@dataclass(frozen=True)
-class LayerStep:
-    """One Dense (or Output) layer's numbers for the chosen sample."""
-
-    node: str
-    activation: str
-    inputs: np.ndarray  # yᵢ: the outputs of the layer below (the sample itself first)
-    weights: np.ndarray  # wⱼᵢ, units × inputs
-    bias: np.ndarray  # bⱼ, the weight of the constant input +1
-    field: np.ndarray  # vⱼ
-    output: np.ndarray  # yⱼ = φ(vⱼ)
-    slope: np.ndarray  # φ′(vⱼ)
-    delta: np.ndarray  # δⱼ = −∂𝓔/∂vⱼ
-    weight_change: np.ndarray  # Δwⱼᵢ = η δⱼ yᵢ
-    bias_change: np.ndarray  # Δbⱼ = η δⱼ
-
-
-@dataclass(frozen=True)
-class BackpropStep:
-    """The whole update for one sample: forward, error, backward, changes."""
-
-    target: np.ndarray  # zⱼ, the desired outputs
-    error: np.ndarray  # eⱼ = zⱼ − yⱼ at the output layer (zⱼ − μⱼ under cross-entropy)
-    loss: float  # 𝓔(n), the sample's error under the network's loss
-    learning_rate: float
-    layers: tuple[LayerStep, ...]  # input side first
 
 
 def dense_chain(model: PlaygroundNet) -> list[str]:
@@ -97,9 +68,9 @@ def _forward(model: PlaygroundNet, nodes: list[str], x: np.ndarray) -> list[dict
     layers, y = [], x
     for node in nodes:
         module = model.nodes[node]
-        w = module.transform.weight.detach().double().cpu().numpy()
+        w = module.transform.weight.detach().cpu().double().numpy()
         bias = module.transform.bias
-        b = np.zeros(len(w)) if bias is None else bias.detach().double().cpu().numpy()
+        b = np.zeros(len(w)) if bias is None else bias.detach().cpu().double().numpy()
         v = w @ y + b
         v_t = torch.from_numpy(v)
         out = module.act(v_t.unsqueeze(0))[0].numpy()

@@ -7,34 +7,21 @@ tails pass almost no gradient back. Fields beyond ±`FIELD_BOUND` count in the e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import torch
 
 from playground.core.activations import Activation
+from playground.core.frames import SATURATED_SLOPE, FieldHistogram
 from playground.core.model import PlaygroundNet, UnitLayer
 
 SAMPLES = 512
 FIELD_BOUND = 6.0
 BINS = 48
 CURVE_POINTS = 121
-SATURATED_SLOPE = 0.05  # |φ′(v)| below this passes (almost) no gradient
+
 EDGES = np.linspace(-FIELD_BOUND, FIELD_BOUND, BINS + 1)
-
-
-@dataclass(frozen=True)
-class FieldHistogram:
-    """One hidden layer: counts of v per bin and its activation's φ and φ′ on the same axis."""
-
-    activation: str
-    edges: np.ndarray  # BINS + 1 bin edges over [−FIELD_BOUND, FIELD_BOUND]
-    counts: np.ndarray  # values of v (samples × units) per bin
-    curve_v: np.ndarray  # where φ and φ′ are sampled
-    phi: np.ndarray
-    slope: np.ndarray
-    saturated: float  # share of values with |φ′(v)| < SATURATED_SLOPE
 
 
 @lru_cache(maxsize=32)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
+from playground.core.frames import ImageProbe
 from playground.core.heads import Head
-from playground.core.layers import conv_out, conv_pads
 from playground.core.model import PlaygroundNet, UnitLayer
 
 if TYPE_CHECKING:
@@ -27,32 +26,6 @@ MISTAKES_SHOWN = 32  # misclassified samples sent for the gallery
 _MAP_MODULES = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
 MISTAKE_FIELDS = ("confusion", "evaluated", "mistakes", "mistake_labels", "mistaken_as",
                   "mistake_images")
-
-
-@dataclass(frozen=True)
-class ImageProbe:
-    """What the image views draw (numpy only).
-
-    `outputs` are the network's answers for the sample: class probabilities (softmax of v
-    under cross-entropy, else φ(v)). `confusion[i, j]` counts test samples of class i
-    predicted as j, over all `evaluated` test samples. `mistakes` are indices into the
-    test set, `mistake_labels` their true and `mistaken_as` their predicted classes, and
-    `mistake_images` the images. A drawing sent as the sample has index −1 and no label.
-    """
-
-    sample_index: int
-    sample: np.ndarray  # (C, H, W)
-    label: int | None
-    outputs: np.ndarray  # (units,)
-    feature_maps: dict[str, np.ndarray] = field(default_factory=dict)  # node → (C, H, W)
-    filters: dict[str, np.ndarray] = field(default_factory=dict)  # node → (out, in, k, k)
-    confusion: np.ndarray | None = None  # (K, K) int64
-    evaluated: int = 0
-    mistakes: np.ndarray | None = None  # (m,) int64
-    mistake_labels: np.ndarray | None = None  # (m,) int64
-    mistaken_as: np.ndarray | None = None  # (m,) int64
-    mistake_images: np.ndarray | None = None  # (m, C, H, W)
-    counted_with: int = 0  # the trainer's evaluation number when the mistakes were counted
 
 
 @contextmanager
@@ -161,23 +134,3 @@ def image_probe(trainer: TrainerBase, sample: int | np.ndarray,
 def sample_index(sample: int | np.ndarray, count: int) -> int:
     """An index into `count` samples (a drawing or other array counts as sample 0)."""
     return int(sample) % count if isinstance(sample, int | np.integer) else 0
-
-
-def output_size_text(kind: str, params: dict[str, Any], shape: tuple[int, ...]) -> str:
-    """The lecture's rule with a Conv2d or pooling node's numbers, one line per axis size:
-    '(8 − 3 + 2·1) / 1 + 1 = 8'. Empty for other kinds or non-image inputs."""
-    if kind not in ("Conv2d", "MaxPool2d", "AvgPool2d") or len(shape) != 3:
-        return ""
-    kernel, stride = params["kernel"], params["stride"]
-    pads = conv_pads(params) if kind == "Conv2d" else (0, 0)
-    sizes = sorted(set(shape[1:]), key=shape[1:].index)
-    return "; ".join(_rule(s, kernel, stride, pads) for s in sizes)
-
-
-def _rule(size: int, kernel: int, stride: int, pads: tuple[int, int]) -> str:
-    before, after = pads
-    padding = f"2·{before}" if before == after else f"{before} + {after}"
-    inner = f"({size} − {kernel} + {padding}) / {stride}"
-    if (size - kernel + before + after) % stride:
-        inner = f"⌊{inner}⌋"  # the window does not reach the last pixels
-    return f"{inner} + 1 = {conv_out(size, kernel, stride, pads)}"

@@ -7,13 +7,13 @@ can scatter them; `decode` runs the layers after the bottleneck on any code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 from torch import nn
 
+from playground.core.frames import LatentProbe
 from playground.core.image_probes import evaluating, probe_tensors
 from playground.core.model import PlaygroundNet, UnitLayer
 
@@ -24,22 +24,6 @@ if TYPE_CHECKING:
 RECONSTRUCTIONS = 8  # samples shown beside their reconstruction
 LATENT_SAMPLES = 1000  # test samples whose codes are sent
 MAX_PLOTTED_UNITS = 3  # codes are sent for bottlenecks this small
-
-
-@dataclass(frozen=True)
-class LatentProbe:
-    """What the autoencoder view draws (numpy only).
-
-    `originals` and `reconstructions` are (n, *input shape); `codes` (m, units) of the first
-    test samples when the bottleneck has at most 3 units, with their class `labels` (or None).
-    """
-
-    node: str
-    units: int
-    originals: np.ndarray
-    reconstructions: np.ndarray
-    codes: np.ndarray | None = None
-    labels: np.ndarray | None = None
 
 
 def bottleneck(model: PlaygroundNet) -> str | None:

@@ -150,6 +150,26 @@ def conv_pads(params: dict[str, Any]) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
+def output_size_text(kind: str, params: dict[str, Any], shape: tuple[int, ...]) -> str:
+    """The lecture's rule with a Conv2d or pooling node's numbers, one line per axis size:
+    '(8 − 3 + 2·1) / 1 + 1 = 8'. Empty for other kinds or non-image inputs."""
+    if kind not in ("Conv2d", "MaxPool2d", "AvgPool2d") or len(shape) != 3:
+        return ""
+    kernel, stride = params["kernel"], params["stride"]
+    pads = conv_pads(params) if kind == "Conv2d" else (0, 0)
+    sizes = sorted(set(shape[1:]), key=shape[1:].index)
+    return "; ".join(_rule(s, kernel, stride, pads) for s in sizes)
+
+
+def _rule(size: int, kernel: int, stride: int, pads: tuple[int, int]) -> str:
+    before, after = pads
+    padding = f"2·{before}" if before == after else f"{before} + {after}"
+    inner = f"({size} − {kernel} + {padding}) / {stride}"
+    if (size - kernel + before + after) % stride:
+        inner = f"⌊{inner}⌋"  # the window does not reach the last pixels
+    return f"{inner} + 1 = {conv_out(size, kernel, stride, pads)}"
+
+
 def _activation_params(default: str) -> tuple[Param, ...]:
     return (
         Param("activation", str, default, "the function φ applied to each unit", ACTIVATIONS),

@@ -6,72 +6,29 @@ numpy arrays, made in the training thread only as often as the window asks for o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from playground.core.datasets import KIND_LINE, KIND_PLANE, Dataset
+from playground.core.frames import Frame
 from playground.core.heads import Head
-from playground.core.health import FieldHistogram, field_histograms
-from playground.core.image_probes import ImageProbe, evaluating, image_probe
-from playground.core.latent_probes import LatentProbe, latent_probe
+from playground.core.health import field_histograms
+from playground.core.image_probes import evaluating, image_probe
+from playground.core.latent_probes import latent_probe
 from playground.core.layers import activation_range
 from playground.core.model import PlaygroundNet, UnitLayer
-from playground.core.sequence_probes import SequenceProbe, sequence_probe
-from playground.core.training.snapshots import EpochRecord, Snapshot
+from playground.core.sequence_probes import sequence_probe
 
 if TYPE_CHECKING:
     from playground.core.training.engine import TrainerBase
-    from playground.core.training.perceptron import PerceptronUpdate
 
 GRID = 100  # decision-boundary resolution per axis
 LABELLED_POINTS = 16  # training sets this small get the network's output written by each point
 LIVE_METRICS_SECONDS = 0.25  # live frames refresh loss and accuracy at most 4 times a second
 UNIT_STRIDE = 3  # a unit's picture keeps every third grid point per axis: 34 × 34
 
-@dataclass(frozen=True)
-class Frame:
-    """One picture of training for the live views (no tensors, safe across threads)."""
-
-    snapshot: Snapshot
-    history: tuple[EpochRecord, ...]  # from the training process: only the records not yet sent
-    epochs_per_second: float
-    # The model's prediction over the data's plotting domain: (GRID, GRID) for plane data
-    # (row i is y, column j is x, as Dataset.grid orders them), (GRID,) for 1-D data, None
-    # for other inputs. Binary and regression: φ(v) of the single output; multi-class: the
-    # predicted class index.
-    output: np.ndarray | None
-    extent: tuple[float, float, float, float]
-    output_range: tuple[float, float]
-    # Every hidden Dense node's units over the same domain: (units, 34, 34) on the plane
-    # (every UNIT_STRIDE-th grid point), or (units, GRID) for 1-D data.
-    unit_maps: dict[str, np.ndarray] = field(default_factory=dict)
-    unit_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
-    # Weight matrices (out × in) of Dense and Output nodes, and their biases.
-    weights: dict[str, np.ndarray] = field(default_factory=dict)
-    biases: dict[str, np.ndarray] = field(default_factory=dict)
-    # The Dense or Output node fed straight by the Input: with inputs (x₁, x₂) each of its
-    # units draws the line wᵀx + b = 0 on the plane (the perceptron's hyperplane).
-    first_layer: str | None = None
-    # For tiny training sets (the four XOR points): the network's output φ(v) at each point.
-    point_outputs: np.ndarray | None = None
-    # The perceptron rule's latest visit of a sample (None under backprop).
-    perceptron: PerceptronUpdate | None = None
-    # Universal approximation (Input → one Dense → linear Output, 1-D data): each hidden
-    # unit's αᵢφ(wᵢx + bᵢ) over the grid, (units, GRID), and the output bias b.
-    contributions: np.ndarray | None = None
-    contribution_bias: float = 0.0
-    # Each hidden Dense layer's local fields v over the training set, as a histogram.
-    histograms: dict[str, FieldHistogram] = field(default_factory=dict)
-    # What the probes found where they apply, for the test sample chosen in the window:
-    # feature maps (images), states over time (recurrent), codes (autoencoders).
-    image: ImageProbe | None = None
-    sequence: SequenceProbe | None = None
-    latent: LatentProbe | None = None
-    # Which engine trains: "fast" (compiled, Dense chains) or "torch"; "" before a step.
-    engine: str = ""
 
 
 def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:

@@ -9,13 +9,13 @@ part of the test set: the prediction against the target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 from torch import Tensor
 
+from playground.core.frames import SequenceProbe
 from playground.core.heads import Head
 from playground.core.image_probes import evaluating, probe_tensors, sample_index
 from playground.core.model import PlaygroundNet, Recurrent
@@ -24,28 +24,6 @@ if TYPE_CHECKING:
     from playground.core.training.engine import TrainerBase
 
 PREDICTION_SAMPLES = 200  # test samples whose prediction is drawn against their target
-
-
-@dataclass(frozen=True)
-class SequenceProbe:
-    """What the sequence views draw (numpy only).
-
-    `hidden[node]` is (T, units); `gates[node][name]` too (LSTM: input/forget/output gate,
-    GRU: reset/update gate); `step_gradients[node][t]` is ‖∂𝓔/∂mₜ‖ for t = 1..T, where
-    `memory[node]` names the state m: "c" (an LSTM's cell state) or "h" (RNN, GRU).
-    `predictions` and `targets` (n,) over the first test samples: the value for regression,
-    φ(v) of the single unit for binary tasks, the class index otherwise.
-    """
-
-    sample_index: int
-    sample: np.ndarray  # (T, F)
-    hidden: dict[str, np.ndarray] = field(default_factory=dict)
-    gates: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
-    step_gradients: dict[str, np.ndarray] = field(default_factory=dict)
-    memory: dict[str, str] = field(default_factory=dict)
-    predictions: np.ndarray | None = None
-    targets: np.ndarray | None = None
-    task: str = "regression"
 
 
 def recurrent_nodes(model: PlaygroundNet) -> list[str]:

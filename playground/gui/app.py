@@ -26,6 +26,7 @@ APPLICATION = "playground"
 # Set to 1 to time start-up: the app quits, printing nothing, as soon as the window is shown
 # and the training process answers (packaging/README.md shows how it is used).
 EXIT_AFTER_START = "PLAYGROUND_EXIT_AFTER_START"
+WARM_TIMEOUT_MS = 60_000  # ...or with status 1 if it has not answered by then
 
 
 def has_display() -> bool:
@@ -75,17 +76,15 @@ def main() -> int:
     window.show()
     window.controller.warm_up()  # import torch in the training process while the user looks
     if os.environ.get(EXIT_AFTER_START) == "1":
-        QTimer.singleShot(0, partial(_quit_when_warm, window))
+        window.controller.devicesKnown.connect(partial(_quit_when_warm, window, 0))
+        QTimer.singleShot(WARM_TIMEOUT_MS, partial(_quit_when_warm, window, 1))
     try:
         return app.exec()
     finally:
         reporter.uninstall()
 
 
-def _quit_when_warm(window: MainWindow) -> None:
-    """Wait until the training process answers, then quit (with status 1 if it died)."""
-    remote = window.controller.remote
-    remote.unload()
-    alive = remote.alive
+def _quit_when_warm(window: MainWindow, status: int, *_answer: object) -> None:
+    """The training process answered (status 0), or did not in time (1): quit."""
     window.close()
-    QApplication.exit(0 if alive else 1)
+    QApplication.exit(status)

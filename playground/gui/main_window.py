@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from playground import __version__
 from playground.core.errors import PlaygroundError
+from playground.core.frames import Frame
 from playground.core.layout import READABLE_ZOOM
 from playground.core.presets import load_preset
-from playground.core.probes import Frame
 from playground.core.project import SUFFIX, Project, ProjectError
 from playground.gui.canvas.palette import PaletteWidget
 from playground.gui.canvas.scene import NetworkScene
@@ -622,10 +622,12 @@ class MainWindow(QMainWindow):
     def inspect_backprop(self) -> None:
         """Open the backprop inspector on the current weights (training stops first)."""
         self.controller.stop_training()
-        self.backprop_inspector().exec()
+        inspector = self.backprop_inspector()
+        inspector.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        inspector.exec()
 
     def backprop_inspector(self) -> BackpropInspector:
-        return BackpropInspector(self.document, self)
+        return BackpropInspector(self.document, self.controller, self)
 
     @Slot(str)
     def _add_at_centre(self, kind: str) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
 from playground.core.project import Project
 from playground.gui.app import application
+
+PREVIEW_WAIT_S = 120.0  # the training process starts first (it imports torch)
 
 
 def render(project: Project, out: Path, size: tuple[int, int] = (1400, 860)) -> Path:
@@ -22,6 +25,11 @@ def render(project: Project, out: Path, size: tuple[int, int] = (1400, 860)) -> 
     window = MainWindow(settings, Document.untitled(project))
     window.resize(*size)
     window.show()
+    controller = window.controller
+    deadline = time.monotonic() + PREVIEW_WAIT_S
+    while (not controller.previews or controller.previewing) and time.monotonic() < deadline:
+        app.processEvents()  # the training process draws the network's first picture
+        time.sleep(0.01)
     app.processEvents()
     window.view.fit()
     app.processEvents()

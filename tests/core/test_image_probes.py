@@ -10,8 +10,9 @@ import torch
 from torch.nn import functional
 
 from playground.core.heads import Head
-from playground.core.image_probes import confusion, filters, output_size_text, readout
-from playground.core.inference import FixedNet
+from playground.core.image_probes import confusion, filters, readout
+from playground.core.inference import read_image
+from playground.core.layers import output_size_text
 from playground.core.model import build_model
 from playground.core.spec import sequential
 
@@ -66,39 +67,40 @@ def test_output_size_rule_is_written_with_the_nodes_numbers():
     assert output_size_text("Dense", {"units": 3}, (4,)) == ""
 
 
-def test_fixed_net_reads_a_drawing_with_the_weights_it_is_given():
+def test_a_drawing_is_read_with_the_models_weights():
     spec = cnn()
-    weights = build_model(spec, seed=5).state_arrays()
+    model, head, cpu = build_model(spec, seed=5), Head.of(spec), torch.device("cpu")
     image = np.zeros((1, 8, 8), dtype=np.float32)
     image[0, 2:6, 3] = 1.0
-    outputs, maps = FixedNet(spec, weights).read_image(image)
+    outputs, maps = read_image(model, head, (1, 8, 8), image, cpu)
     reference = build_model(spec, seed=5)
     expected = torch.softmax(reference.output_field(torch.from_numpy(image[None])), dim=1)[0]
     np.testing.assert_allclose(outputs, expected.detach().numpy(), rtol=1e-5)
     assert maps["conv2d_1"].shape == (3, 8, 8)
     with pytest.raises(ValueError, match=r"\(1, 8, 8\)"):
-        FixedNet(spec, weights).read_image(np.zeros((8, 8)))
+        read_image(model, head, (1, 8, 8), np.zeros((8, 8)), cpu)
 
 
 def test_a_paused_session_answers_a_new_sample_or_a_drawing_at_once():
     from playground.core.datasets import DataConfig, make_dataset
     from playground.core.training.config import TrainConfig
-    from playground.core.training.session import Job, _Session
+    from playground.core.training.protocol import PROBE, Job, Request
+    from playground.core.training.session import _Run
 
     parent, child = multiprocessing.Pipe()
     dataset = make_dataset(DataConfig(name="digits", n_samples=60))
     spec = sequential(("Input", {"shape": [1, 8, 8]}),
                       ("Conv2d", {"filters": 2, "kernel": 3}), ("Flatten", {}),
                       ("Output", {**CLASSES, "units": 10}))
-    session = _Session(Job(spec.to_dict(), dataset, TrainConfig(), None), child)
-    session.obey("probe", 7)
-    _, update = parent.recv()
+    run = _Run(1, Job(spec.to_dict(), 1, TrainConfig(), None), dataset, child)
+    run.obey(Request(2, PROBE, 7))
+    update = parent.recv().payload
     assert update.frame.image.sample_index == 7
     assert update.frame.image.label == dataset.y_test[7]
     drawing = np.zeros((1, 8, 8), dtype=np.float32)
     drawing[0, 4] = 1.0
-    session.obey("probe", drawing)
-    _, update = parent.recv()
+    run.obey(Request(3, PROBE, drawing))
+    update = parent.recv().payload
     assert update.frame.image.sample_index == -1
     np.testing.assert_array_equal(update.frame.image.sample, drawing)
 

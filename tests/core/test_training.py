@@ -418,3 +418,23 @@ def test_a_training_step_minimises_the_mean_of_the_per_sample_losses(output):
     act = torch.tanh if output["activation"] == "tanh" else torch.sigmoid
     expected = head.loss_per_sample(field, target, act).mean()
     assert float(head.mean_loss(field, target, act)) == pytest.approx(float(expected), rel=1e-6)
+
+
+def test_live_figures_on_big_data_come_from_a_fixed_subsample_and_pauses_are_exact(
+        monkeypatch):
+    from playground.core.training import engine
+
+    monkeypatch.setattr(engine, "CURVE_SAMPLES", 40)  # circle's 250 points count as big here
+    t = trainer(data=DataConfig(name="circle", noise=0.2), learning_rate=0.1)
+    for _ in range(20):
+        t.train_step()
+    live = t.snapshot(reuse_within=0.25)
+    assert live.subsample == 40
+    x, targets = t._curve_splits[0]  # the curves' subsample, the same every time
+    assert len(x) == 40
+    assert live.record.train_loss == pytest.approx(t._evaluate_split(x, targets, False)[0])
+    exact = t.snapshot()
+    assert exact.subsample == 0
+    assert exact.record.train_loss == pytest.approx(
+        t._evaluate_split(t.x_train, t.t_train, False)[0])
+    assert t.metrics()["train_loss"] == pytest.approx(exact.record.train_loss)

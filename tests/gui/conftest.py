@@ -13,6 +13,7 @@ from playground.gui.canvas.palette import layer_mime_data
 from playground.gui.canvas.view import NetworkView
 from playground.gui.document import Document
 from playground.gui.main_window import MainWindow
+from playground.gui.worker import TrainingController
 
 
 @pytest.fixture
@@ -29,7 +30,15 @@ def window(qtbot, settings) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    wait_for_preview(win.controller, qtbot)
     return win
+
+
+def wait_for_preview(controller: TrainingController, qtbot, previews: int = 1) -> None:
+    """Wait until the newest preview asked for has come back, and `previews` in all (the
+    first one comes once the training process has started: seconds on a busy machine)."""
+    qtbot.waitUntil(lambda: controller.previews >= previews and not controller.previewing,
+                    timeout=60_000)
 
 
 def drop_layer(view: NetworkView, kind: str, scene_point: QPointF) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 from playground.core.presets import load_preset
 from playground.gui.document import Document
 from playground.gui.plots.activations import MIN_PLOT_HEIGHT, layer_title
+from tests.gui.conftest import wait_for_preview
 
 
 def raise_dock(window, title: str) -> QDockWidget:
@@ -35,7 +36,7 @@ def test_each_hidden_layer_gets_its_histogram_over_phi_and_its_slope(window, qtb
         assert "saturated" in plot.plot.titleLabel.text
 
 
-def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window):
+def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window, qtbot):
     frame = window.controller.last_frame
     title = layer_title("dense_1", frame.histograms["dense_1"], 2)
     assert title.startswith("dense_1 · tanh")
@@ -45,8 +46,11 @@ def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window
     assert layer_title("dense_1", relu, 2) == "dense_1 · relu · 25% inactive · 2 dead"
     raise_dock(window, "activations")
     window.set_document(Document.untitled(load_preset("perceptron-separable")))
+    wait_for_preview(window.controller, qtbot)
+    dock = raise_dock(window, "activations")
+    dock.show()  # View → Activations: the tab draws the latest frame as it comes forward
+    qtbot.waitUntil(window.activations.note.isVisible)
     assert not window.activations.graphics.isVisible()
-    assert window.activations.note.isVisible()
 
 
 def test_a_hidden_histogram_tab_draws_nothing_until_it_is_shown(window, qtbot):

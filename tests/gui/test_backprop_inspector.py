@@ -34,11 +34,19 @@ def click_unit(inspector: BackpropInspector, layer: int, unit: int) -> None:
                      Qt.KeyboardModifier.NoModifier, point)
 
 
-def test_the_numbers_shown_are_the_cores(window, qtbot):
-    inspector = window.backprop_inspector()
+def open_inspector(window, qtbot) -> BackpropInspector:
+    """The inspector, once the training process has sent its first numbers."""
+    with qtbot.waitSignal(window.controller.backpropReady, timeout=30_000):
+        inspector = window.backprop_inspector()
     qtbot.addWidget(inspector)
+    return inspector
+
+
+def test_the_numbers_shown_are_the_cores(window, qtbot):
+    inspector = open_inspector(window, qtbot)
     inspector.show()
-    inspector.sample_box.setValue(3)
+    with qtbot.waitSignal(inspector.computed, timeout=30_000):
+        inspector.sample_box.setValue(3)
     step = core_step(window.document, 3)
     assert f"η = {number(step.learning_rate)}" in inspector.rate_text.text()
     hidden, output = step.layers[0], step.layers[-1]
@@ -68,13 +76,13 @@ def test_the_numbers_shown_are_the_cores(window, qtbot):
 
 
 def test_apply_update_adds_delta_w_and_is_one_undo_step(window, qtbot):
-    inspector = window.backprop_inspector()
-    qtbot.addWidget(inspector)
+    inspector = open_inspector(window, qtbot)
     before = window.controller.preview_weights()
     step = core_step(window.document, 0)
     while inspector.next_button.isEnabled():
         inspector.next()
-    QTest.mouseClick(inspector.apply_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(inspector.computed, timeout=30_000):
+        QTest.mouseClick(inspector.apply_button, Qt.MouseButton.LeftButton)
     after = window.document.project.weights
     for layer in step.layers:
         np.testing.assert_allclose(after[f"{layer.node}.weight"],
@@ -93,7 +101,8 @@ def test_a_network_that_is_not_a_dense_chain_says_why(window, qtbot):
     window.set_document(Document.untitled(load_preset("circle")))
     window.document.edit_spec("add", lambda spec: spec.insert_on_edge(
         spec.add_layer("Dropout", layer_id="drop").id, "dense_1", "dense_2"))
-    inspector = window.backprop_inspector()
+    with qtbot.waitSignal(window.controller.answerFailed, timeout=30_000):
+        inspector = window.backprop_inspector()
     qtbot.addWidget(inspector)
     assert "not available" in inspector.problem.text()
     assert "chain of Dense layers" in inspector.problem.text()
@@ -103,8 +112,7 @@ def test_a_network_that_is_not_a_dense_chain_says_why(window, qtbot):
 def test_every_output_unit_shows_its_own_target_and_error(window, qtbot):
     """autoencoder-line has two outputs: each gets its own coordinate as target."""
     window.set_document(Document.untitled(load_preset("autoencoder-line")))
-    inspector = window.backprop_inspector()
-    qtbot.addWidget(inspector)
+    inspector = open_inspector(window, qtbot)
     step = core_step(window.document, 0)
     x = window.document.dataset.x_train[0]
     np.testing.assert_allclose(step.target, window.document.dataset.y_train[0])
@@ -121,8 +129,7 @@ def test_every_output_unit_shows_its_own_target_and_error(window, qtbot):
 
 def test_logistic_regression_shows_the_lectures_gradient(window, qtbot):
     window.set_document(Document.untitled(load_preset("logistic-regression")))
-    inspector = window.backprop_inspector()
-    qtbot.addWidget(inspector)
+    inspector = open_inspector(window, qtbot)
     step = core_step(window.document, 0)
     while inspector.next_button.isEnabled():
         inspector.next()
@@ -145,8 +152,7 @@ def chosen_on_screen(inspector: BackpropInspector) -> bool:
 
 def test_the_highlighted_unit_is_scrolled_into_view(window, qtbot):
     window.set_document(Document.untitled(load_preset("deep-relu")))  # wider than the dialog
-    inspector = window.backprop_inspector()
-    qtbot.addWidget(inspector)
+    inspector = open_inspector(window, qtbot)
     inspector.show()
     qtbot.waitExposed(inspector)
     assert inspector.view.horizontalScrollBar().maximum() > 0  # the diagram does not fit

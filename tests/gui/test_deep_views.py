@@ -15,6 +15,7 @@ from playground.core.training.config import TrainConfig
 from playground.gui.document import Document
 from playground.gui.main_window import MainWindow
 from playground.gui.plots.sequence_view import SequenceView
+from tests.gui.conftest import wait_for_preview
 
 CLASSES = {"units": 10, "activation": "softmax", "task": "multiclass", "loss": "cross_entropy"}
 DEEP_DOCKS = ("Feature maps", "Mistakes", "Drawing pad", "Latent space", "Sequence")
@@ -45,8 +46,7 @@ def lstm() -> Project:
 
 def open_project(window: MainWindow, project: Project, qtbot) -> None:
     window.set_document(Document.untitled(project))
-    qtbot.waitUntil(lambda: window.controller.last_frame is not None and
-                    window.controller.last_frame.snapshot is not None)
+    wait_for_preview(window.controller, qtbot)
 
 
 def shown(window: MainWindow) -> set[str]:
@@ -111,11 +111,12 @@ def test_drawing_on_the_pad_changes_the_answer_and_feature_maps(window, qtbot):
     assert panel.pad.ink.shape == (8, 8)  # the Input's resolution
     _drag(panel.pad, [(1, 4), (3, 4), (6, 4)], Qt.MouseButton.LeftButton)
     assert panel.pad.ink[1:7, 4].all() and panel.pad.ink.sum() == 6  # the gaps are filled
+    qtbot.waitUntil(lambda: panel.bars.values.shape == (10,))  # the training process read it
     first = panel.bars.values.copy()
     assert first.shape == (10,) and np.isclose(first.sum(), 1.0, atol=1e-4)
     assert set(panel.sections) == {"conv2d_1", "maxpool2d_1"}
     _drag(panel.pad, [(2, 1), (2, 7)], Qt.MouseButton.LeftButton)
-    assert not np.allclose(panel.bars.values, first)
+    qtbot.waitUntil(lambda: not np.allclose(panel.bars.values, first))
     assert window.controller.probe_sample.shape == (1, 8, 8)  # it is the sample probed now
     _drag(panel.pad, [(2, 1), (2, 7)], Qt.MouseButton.RightButton)  # erases a band
     assert not panel.pad.ink[1:4].any()

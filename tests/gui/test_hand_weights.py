@@ -8,6 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
 from playground.gui.panels.weights_dialog import WeightsDialog
+from tests.gui.conftest import wait_for_preview
 
 
 def typing(window, changes: dict[tuple[int, int], str], opened: list[str]):
@@ -28,17 +29,19 @@ def double_click(window, point):
                       Qt.KeyboardModifier.NoModifier, window.view.mapFromScene(point))
 
 
-def test_double_clicking_a_layer_sets_its_weights_and_the_views_follow(window):
+def test_double_clicking_a_layer_sets_its_weights_and_the_views_follow(window, qtbot):
     opened: list[str] = []
     window.weights_dialog = typing(window, {(0, 0): "2.5", (1, 2): "-1"}, opened)
     double_click(window, window.scene.nodes["dense_1"].sceneBoundingRect().center())
     assert opened == ["dense_1"]
     weights = window.document.project.weights
     assert weights["dense_1.weight"][0, 0] == 2.5 and weights["dense_1.bias"][1] == -1.0
+    wait_for_preview(window.controller, qtbot)
     assert window.controller.last_frame.weights["dense_1"][0, 0] == 2.5
     assert window.isWindowModified()
     window.undo_action.trigger()
     assert window.document.project.weights is None
+    wait_for_preview(window.controller, qtbot)
     assert window.controller.last_frame.weights["dense_1"][0, 0] != 2.5
 
 

@@ -9,28 +9,31 @@ from PySide6.QtWidgets import QGraphicsSceneHoverEvent
 
 from playground.core.presets import load_preset
 from playground.core.project import load_project
-from playground.core.training.session import RemoteTrainer
+from playground.core.training.client import TrainingClient
 from playground.gui.document import Document
 from playground.gui.worker import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
+from tests.gui.conftest import wait_for_preview
 
 
 @pytest.fixture
-def processes(monkeypatch) -> list[RemoteTrainer]:
+def processes(monkeypatch) -> list[TrainingClient]:
     """Every training process started during the test."""
-    started: list[RemoteTrainer] = []
-    original = RemoteTrainer.__init__
+    started: list[TrainingClient] = []
+    original = TrainingClient.__init__
 
-    def init(self: RemoteTrainer) -> None:
+    def init(self: TrainingClient) -> None:
         original(self)
         started.append(self)
 
-    monkeypatch.setattr(RemoteTrainer, "__init__", init)
+    monkeypatch.setattr(TrainingClient, "__init__", init)
     return started
 
 
 @pytest.fixture
 def controller(qtbot, processes):
     ctl = TrainingController(Document(load_preset("circle")))
+    ctl.show_initial_frame()
+    wait_for_preview(ctl, qtbot)
     yield ctl
     ctl.shutdown()
     assert not any(p.alive for p in processes)
@@ -116,11 +119,12 @@ def test_the_views_show_the_frame_they_were_given(window, qtbot):
     assert f"epoch {frame.snapshot.epoch}" in window.progress.text()
 
 
-def test_closing_the_window_mid_training_stops_the_process(window, processes, qtbot):
+def test_closing_the_window_mid_training_stops_the_process(window, qtbot):
     window.play_action.trigger()
     qtbot.waitUntil(lambda: window.controller.last_frame.snapshot.step > 0, timeout=30_000)
+    client = window.controller.client
     window.close()
-    assert processes and not any(p.alive for p in processes)
+    assert not client.alive and not client._writer.is_alive()
     assert window.prompts  # the trained weights were unsaved: the user was asked
 
 
@@ -158,7 +162,8 @@ def test_saving_while_training_saves_the_weights_reached_so_far(window, qtbot, t
     window.controller.pause()
 
 
-def test_a_perceptron_project_is_previewed_from_zero_weights(window):
+def test_a_perceptron_project_is_previewed_from_zero_weights(window, qtbot):
     window.set_document(Document.untitled(load_preset("perceptron-separable")))
+    wait_for_preview(window.controller, qtbot)
     frame = window.controller.last_frame
     assert not frame.weights["output_1"].any() and not frame.biases["output_1"].any()

@@ -9,10 +9,12 @@ from PySide6.QtTest import QTest
 from playground.core.presets import load_preset
 from playground.gui.document import Document
 from playground.gui.worker import FINISHED
+from tests.gui.conftest import wait_for_preview
 
 
-def open_preset(window, name: str) -> None:
+def open_preset(window, name: str, qtbot) -> None:
     window.set_document(Document.untitled(load_preset(name)))
+    wait_for_preview(window.controller, qtbot)
 
 
 def step_once(window, qtbot) -> None:
@@ -23,7 +25,7 @@ def step_once(window, qtbot) -> None:
 
 
 def test_stepping_shows_each_mistake_with_the_line_before_and_after(window, qtbot):
-    open_preset(window, "perceptron-separable")
+    open_preset(window, "perceptron-separable", qtbot)
     view = window.perceptron_view
     assert window.perceptron_dock.isVisible()  # brought forward for a perceptron project
     assert "Press Step" in view.status.text()
@@ -51,7 +53,7 @@ def test_stepping_shows_each_mistake_with_the_line_before_and_after(window, qtbo
 
 
 def test_separable_data_converge_and_the_view_says_after_how_many_updates(window, qtbot):
-    open_preset(window, "perceptron-separable")
+    open_preset(window, "perceptron-separable", qtbot)
     window.controller.play()
     qtbot.waitUntil(lambda: window.controller.state == FINISHED, timeout=30_000)
     history = window.controller.history
@@ -63,7 +65,7 @@ def test_separable_data_converge_and_the_view_says_after_how_many_updates(window
 
 
 def test_xor_never_settles_and_the_view_says_it_is_not_separable(window, qtbot):
-    open_preset(window, "perceptron-xor")
+    open_preset(window, "perceptron-xor", qtbot)
     window.controller.play()
     qtbot.waitUntil(lambda: window.controller.state == FINISHED, timeout=30_000)
     last = window.controller.history[-1]

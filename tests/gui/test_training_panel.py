@@ -9,6 +9,7 @@ from playground.core.presets import load_preset
 from playground.gui.document import Document
 from playground.gui.panels.training_panel import TrainingPanel
 from playground.gui.worker import TrainingController
+from tests.gui.conftest import wait_for_preview
 
 
 @pytest.fixture
@@ -17,8 +18,10 @@ def document():
 
 
 @pytest.fixture
-def controller(document):
+def controller(document, qtbot):
     ctl = TrainingController(document)
+    with qtbot.waitSignal(ctl.devicesKnown, timeout=60_000):  # the training process is up
+        ctl.warm_up()
     yield ctl
     ctl.shutdown()
 
@@ -220,6 +223,7 @@ def test_a_reopened_project_shows_the_epochs_its_weights_were_trained_for(qtbot,
     controller = TrainingController(Document(reopened))
     try:
         controller.show_initial_frame()
+        wait_for_preview(controller, qtbot)
         assert controller.last_frame.snapshot.epoch == 12
     finally:
         controller.shutdown()

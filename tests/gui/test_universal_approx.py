@@ -8,14 +8,16 @@ from PySide6.QtTest import QTest
 
 from playground.core.presets import load_preset
 from playground.gui.document import Document
+from tests.gui.conftest import wait_for_preview
 
 
-def open_sine(window) -> None:
+def open_sine(window, qtbot) -> None:
     window.set_document(Document.untitled(load_preset("sine-fit")))
+    wait_for_preview(window.controller, qtbot)
 
 
-def test_the_parts_sum_to_the_drawn_fit(window):
-    open_sine(window)
+def test_the_parts_sum_to_the_drawn_fit(window, qtbot):
+    open_sine(window, qtbot)
     view = window.approximation
     assert window.approximation_dock.isVisible()  # brought forward for sine-fit
     frame = window.controller.last_frame
@@ -29,18 +31,20 @@ def test_the_parts_sum_to_the_drawn_fit(window):
     assert len(view.targets.getData()[0]) == len(window.document.dataset.x_train)
 
 
-def test_the_slider_sets_the_hidden_units_as_one_undo_step(window):
-    open_sine(window)
+def test_the_slider_sets_the_hidden_units_as_one_undo_step(window, qtbot):
+    open_sine(window, qtbot)
     slider = window.approximation.units_slider
     assert slider.value() == 10
     slider.setFocus()
     QTest.keyClick(slider, Qt.Key.Key_Left)
     QTest.keyClick(slider, Qt.Key.Key_Left)
     assert window.document.spec.layer("dense_1").params["units"] == 8
+    wait_for_preview(window.controller, qtbot)
     assert sum(c.isVisible() for c in window.approximation.parts) == 8
     window.undo_action.trigger()
     assert window.document.spec.layer("dense_1").params["units"] == 9
     assert slider.value() == 9
+    wait_for_preview(window.controller, qtbot)
     assert sum(c.isVisible() for c in window.approximation.parts) == 9
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from playground.core.export.base import ExportError, ExportResult, source_of
+from playground.core.export.files import ExportError, ExportResult
 from playground.core.files import check_target
 from playground.core.project import Project
 from playground.core.training.snapshots import EpochRecord
@@ -53,6 +53,8 @@ def export(project: Project, fmt: str, path: str | Path,
 
     if not path.suffix:
         path = path.with_suffix(FORMATS[fmt].suffix)
+    from playground.core.export.base import source_of  # torch, only when exporting
+
     source = source_of(project)
     if fmt == "csv":
         from playground.core.export import tables

@@ -1,19 +1,17 @@
-"""What every export shares: its result and error types, atomic files, the model to export."""
+"""What every export shares: the model to export, with its weights and data scaling (the
+result and error types and atomic files are in `export.files`, which needs no torch)."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
-from playground.core import files
 from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
 from playground.core.datasets.imported import IMPORTED
-from playground.core.errors import PlaygroundError
+from playground.core.export.files import ExportError
 from playground.core.graph import InvalidNetwork
 from playground.core.layers import SpecError
 from playground.core.model import PlaygroundNet, build_model
@@ -22,19 +20,6 @@ from playground.core.scaling import Scaling
 
 UNTRAINED_NOTE = ("Note: the project has no trained weights, so this export holds the seeded "
                   "initial ones; train it first to export what it learned.")
-
-
-class ExportError(PlaygroundError):
-    """An export cannot be made; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    """Where an export went (`path`, plus any files written beside it) and how to use it."""
-
-    path: Path
-    message: str
-    files: tuple[Path, ...] = ()
 
 
 class RawScaled(nn.Module):
@@ -127,13 +112,3 @@ def fitted_dataset(project: Project) -> Dataset:
         raise ExportError(f"the project's data cannot be used with its network: {err}"
                           ) from None
     return dataset
-
-
-def atomic_path(path: Path) -> AbstractContextManager[Path]:
-    """A temporary path beside `path`, renamed over it only when the block succeeds."""
-    return files.atomic_path(path, ExportError)
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text atomically."""
-    files.write_text(path, text, ExportError)

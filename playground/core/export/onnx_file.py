@@ -12,7 +12,8 @@ from pathlib import Path
 
 import torch
 
-from playground.core.export.base import ExportError, Source, atomic_path
+from playground.core.export.base import Source
+from playground.core.export.files import ExportError, atomic_path
 
 INSTALL_HINT = "ONNX export needs: pip install 'nn-playground[export]'"
 

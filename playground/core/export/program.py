@@ -6,7 +6,8 @@ from pathlib import Path
 
 import torch
 
-from playground.core.export.base import ExportError, Source, atomic_path
+from playground.core.export.base import Source
+from playground.core.export.files import ExportError, atomic_path
 
 
 def exported_program(source: Source) -> torch.export.ExportedProgram:

@@ -19,7 +19,8 @@ import numpy as np
 from playground.core.activations import LEAKY_SLOPE
 from playground.core.datasets import Dataset
 from playground.core.export import weights
-from playground.core.export.base import Source, atomic_path, fitted_dataset, write_text
+from playground.core.export.base import Source, fitted_dataset
+from playground.core.export.files import atomic_path, write_text
 from playground.core.export.names import python_names
 from playground.core.export.script_templates import (
     CELLS,

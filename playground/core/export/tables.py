@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
-from playground.core.export.base import ExportError, Source, fitted_dataset, write_text
+from playground.core.export.base import Source, fitted_dataset
+from playground.core.export.files import ExportError, write_text
 from playground.core.project import Project
 from playground.core.training.engine import TrainerBase
 from playground.core.training.snapshots import EpochRecord

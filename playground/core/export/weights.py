@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from playground.core.export.base import Source, atomic_path
+from playground.core.export.base import Source
+from playground.core.export.files import atomic_path
 from playground.core.export.names import python_names
 
 

@@ -29,7 +29,9 @@ from playground.core.training.snapshots import EpochRecord, Snapshot
 EVAL_CHUNK = 4096  # samples per forward pass when evaluating a whole split
 EXPLOSION_FACTOR = 100.0  # an epoch's loss this many times the initial one counts as diverged
 # The curves evaluate both splits at an epoch's end on at most this many samples of each
-# (a fixed choice drawn from the seed), so that a big data set costs no more than a small one.
+# (a fixed choice drawn from the seed), so that a big data set costs no more than a small one;
+# so do live frames' figures (which say so). A pause, a step, the end of a run, `eval` and
+# metrics.json evaluate every sample.
 CURVE_SAMPLES = 2000
 # Evaluating while training runs (both splits at an epoch's end for the curves, both for a
 # live frame's figures) may take at most this share of the training time...
@@ -71,11 +73,13 @@ class TrainerBase:
         self.dataset = dataset
         self.config = config
         self.head = Head.of(spec)
-        self.device = resolve_device(config.device)
         torch.manual_seed(config.seed)  # dropout masks follow the seed too
         self.model = build_model(self.spec, config.seed)
         if weights is not None:
             self.model.load_state_arrays(weights)
+        params = sum(p.numel() for p in self.model.parameters())
+        batch = config.batch_size or len(dataset.x_train)
+        self.device = resolve_device(config.device, params * batch)
         self.model.to(self.device)
         self.x_train, self.t_train = self._tensors(dataset.x_train, dataset.y_train)
         self.x_test, self.t_test = self._tensors(dataset.x_test, dataset.y_test)
@@ -99,7 +103,8 @@ class TrainerBase:
         self._output_act = self.model.nodes[self.model.output_id].act
         self._eval_seconds = 0.0
         self._last_test_eval = 0.0  # training seconds at the last test evaluation
-        self._evaluated: tuple[float, dict[str, float | None]] | None = None  # (seconds, m)
+        # (training seconds, metrics, whether from the live subsample) of the last evaluation
+        self._evaluated: tuple[float, dict[str, float | None], bool] | None = None
         # How many evaluations snapshots have made, and the classes the last one predicted
         # for the probe split (the test split, or the training split without one): the
         # confusion matrix is counted from them.
@@ -198,12 +203,15 @@ class TrainerBase:
         self.config = self.config.replace(**changes)
 
     # ---- evaluation -----------------------------------------------------------------------
-    def evaluate(self) -> dict[str, float | None]:
-        """Loss and accuracy on both splits for the current weights (counts dead units)."""
-        train_loss, train_acc, train_classes = self._evaluate_split(self.x_train, self.t_train,
-                                                                    True)
-        test_loss, test_acc, test_classes = self._evaluate_split(self.x_test, self.t_test, False)
-        self._probe_classes = test_classes if len(self.x_test) else train_classes
+    def evaluate(self, subsample: bool = False) -> dict[str, float | None]:
+        """Loss and accuracy on both splits for the current weights (counts dead units);
+        with `subsample`, on the curves' fixed subsample of each big split."""
+        (x_train, t_train), (x_test, t_test) = self._curve_splits if subsample else \
+            ((self.x_train, self.t_train), (self.x_test, self.t_test))
+        train_loss, train_acc, train_classes = self._evaluate_split(x_train, t_train, True)
+        test_loss, test_acc, test_classes = self._evaluate_split(x_test, t_test, False)
+        if not subsample:
+            self._probe_classes = test_classes if len(self.x_test) else train_classes
         return {"train_loss": train_loss, "test_loss": test_loss,
                 "train_accuracy": train_acc, "test_accuracy": test_acc}
 
@@ -258,7 +266,7 @@ class TrainerBase:
         for node, module in self.model.nodes.items():
             params = list(module.parameters())
             if params:
-                norms[node] = math.sqrt(sum(float((p.grad.double() ** 2).sum())
+                norms[node] = math.sqrt(sum(_squares(p.grad)
                                             for p in params if p.grad is not None))
         return norms
 
@@ -299,18 +307,21 @@ class TrainerBase:
         would take more than EVAL_SHARE of the training time, up to METRICS_MAX_AGE (for a
         CNN on digits, evaluating both splits costs as much as six training steps).
         """
+        subsample = reuse_within > 0 and self.curve_subsample is not None
         if self._metrics_due(reuse_within):
             started = time.perf_counter()
-            self._evaluated = (self.seconds, self.evaluate())
-            self.evaluations += 1
+            self._evaluated = (self.seconds, self.evaluate(subsample), subsample)
+            if not subsample:  # the confusion matrix follows exact evaluations
+                self.evaluations += 1
             if reuse_within > 0:
                 self._eval_seconds += time.perf_counter() - started
         m = self._evaluated[1]
+        subsample_size = (self.curve_subsample or 0) if self._evaluated[2] else 0
         mistakes = self.history[-1].mistakes if self.history else None
         record = EpochRecord(self.epoch, self.step, m["train_loss"], m["test_loss"],
                              m["train_accuracy"], m["test_accuracy"], self.seconds, mistakes)
         return Snapshot(record, self.grad_norms(), dict(self._dead), self.stop_reason,
-                        self.message)
+                        self.message, subsample_size)
 
     def _metrics_due(self, reuse_within: float) -> bool:
         if self._evaluated is None or reuse_within <= 0:
@@ -322,8 +333,10 @@ class TrainerBase:
         """The classes predicted for the probe split (the test split, or the training split
         without one) at the last snapshot's evaluation; None where the network does not
         classify."""
-        if self._evaluated is None:
-            self.snapshot()
+        if self._probe_classes is None:  # only live subsample evaluations so far
+            x, t = (self.x_test, self.t_test) if len(self.x_test) else (self.x_train,
+                                                                         self.t_train)
+            self._probe_classes = self._evaluate_split(x, t, False)[2]
         classes = self._probe_classes
         return None if classes is None else classes.cpu().numpy().astype(np.int64)
 
@@ -521,8 +534,13 @@ class Trainer(TrainerBase):
                 for sum_, grad in zip(total, grads, strict=True):
                     if grad is not None:
                         sum_ += grad
-        return math.sqrt(sum(float((g.double() ** 2).sum()) for g in total))
+        return math.sqrt(sum(_squares(g) for g in total))
 
 
 def _epochs(count: int) -> str:
     return f"{count:,} epoch{'' if count == 1 else 's'}"
+
+
+def _squares(tensor: Tensor) -> float:
+    """Σ x², summed in float64 on the CPU (MPS has no float64)."""
+    return float((tensor.detach().to("cpu", torch.float64) ** 2).sum())

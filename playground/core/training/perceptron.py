@@ -8,44 +8,18 @@ No mistake, no update. An epoch without a mistake means the rule has converged.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from playground.core.datasets import Dataset
+from playground.core.frames import PerceptronUpdate
 from playground.core.graph import require_valid
-from playground.core.layers import SpecError
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
 from playground.core.training.engine import TrainerBase
+from playground.core.training.perceptron_spec import check_perceptron
 from playground.core.training.snapshots import Snapshot
-
-
-@dataclass(frozen=True)
-class PerceptronUpdate:
-    """One visit of one sample: whether it was a mistake and the weights around it."""
-
-    index: int  # the sample visited (−1: none yet)
-    mistake: bool
-    w_before: np.ndarray
-    b_before: float
-    w_after: np.ndarray
-    b_after: float
-
-
-def check_perceptron(spec: NetworkSpec) -> None:
-    """The rule trains Input → Output(step, binary, one unit) and nothing else."""
-    extra = [layer for layer in spec.layers if layer.kind not in ("Input", "Output")]
-    out = spec.of_kind("Output")[0]
-    if extra:
-        raise SpecError(f"The perceptron rule trains a single layer of step units: connect the "
-                        f"Input straight to the Output and remove {extra[0].name}.")
-    if out.params["activation"] != "step" or out.params["task"] != "binary":
-        raise SpecError(f"The perceptron rule needs {out.name} to be a binary task with the "
-                        "step activation.")
-    if not out.params["bias"]:
-        raise SpecError(f"The perceptron rule learns a bias b: turn on the bias of {out.name}.")
 
 
 class PerceptronTrainer(TrainerBase):

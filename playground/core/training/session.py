@@ -1,112 +1,161 @@
-"""Training in a child process, driven over a pipe: what keeps the app's window fluid.
+"""The training process: the one place where models run, driven over a pipe.
 
 Measured on a 2-core machine with `circle`: training in a thread of the GUI process ran at
 0.25 of a bare PyTorch loop while the window redrew its views 25 times a second, because the
 drawing (Python, pyqtgraph) and the training loop take turns holding the interpreter lock.
-In a child process the two run side by side.
+In a child process the two run side by side; and with every model computation here
+(training, previews, probes, drawing-pad and latent inference) the window never imports
+torch at all.
 
-The child (`serve`) waits for a job, trains when told to, and sends an `Update` with a
-`Frame` only after the parent has asked for the next one: a slow window never queues frames.
+`serve` reads requests (see `protocol`), trains while a run plays, and sends an `Update`
+with a frame only after the window has taken the previous one: a slow window never queues
+frames. This module imports torch only inside functions, so that the window can start it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import threading
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from playground.core.datasets import Dataset
-from playground.core.probes import Frame, make_frame
-from playground.core.spec import NetworkSpec
-from playground.core.training.config import TrainConfig
+from playground.core.training import protocol as p
+from playground.core.training.protocol import (
+    BackpropAnswer,
+    BackpropJob,
+    Event,
+    ExportJob,
+    Job,
+    Preview,
+    Request,
+    Update,
+)
 
-RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
-FRAME_INTERVAL = 1 / 30  # the most frames a second the child makes
+if TYPE_CHECKING:
+    from playground.core.export import ExportResult
+    from playground.core.frames import Frame
+    from playground.core.training.engine import TrainerBase
+
+FRAME_INTERVAL = 1 / 30  # the most frames a second the process makes
 FRAME_SHARE = 0.1  # ...and the most of its time that making frames may take (big networks)
+WEIGHTS_INTERVAL = 1.0  # a running run sends its weights at most this often (seconds)
+# For tests: the process's first run fails at this step, as a bug in training would.
+FAULT_AT_STEP = "PLAYGROUND_FAULT_AT_STEP"
+KEPT_DATASETS = 2  # data sets kept by token (a run may still use the previous one)
 
 
-@dataclass(frozen=True)
-class Job:
-    """Everything the child needs to build a trainer (plain, picklable data)."""
+def user_error_types() -> tuple[type[Exception], ...]:
+    """The errors that mean "this network or setting cannot train", not a bug."""
+    from playground.core.datafit import DataMismatch
+    from playground.core.errors import PlaygroundError
+    from playground.core.graph import InvalidNetwork
+    from playground.core.layers import SpecError
+    from playground.core.training.runtime import DeviceUnavailable
 
-    network: dict[str, Any]
-    dataset: Dataset
-    config: TrainConfig
-    weights: dict[str, np.ndarray] | None
-    epoch: int = 0  # the epochs the weights were already trained for
-
-
-@dataclass(frozen=True)
-class Update:
-    """A frame, the state, and the weights when training paused or ended."""
-
-    frame: Frame
-    state: str
-    weights: dict[str, np.ndarray] | None = None
+    return InvalidNetwork, DataMismatch, SpecError, DeviceUnavailable, PlaygroundError
 
 
-class _Session:
-    """One trainer and its run state inside the child."""
+def _describe(err: Exception) -> str:
+    if isinstance(err, user_error_types()):
+        return f"Cannot train yet: {err}"
+    return "Training failed unexpectedly:\n" + traceback.format_exc(limit=3)
 
-    def __init__(self, job: Job, conn: Connection):
+
+class _Sender:
+    """Sends events from the serving thread and the heartbeat thread, one at a time."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+
+    def send(self, event: Event) -> None:
+        with self._lock:
+            self.conn.send(event)
+
+    def beat(self) -> None:
+        """The heartbeat thread: "alive" every HEARTBEAT_S until stopped or the pipe is gone."""
+        while not self._stopped.wait(p.HEARTBEAT_S):
+            try:
+                self.send(Event(0, p.ALIVE))
+            except (OSError, ValueError):
+                return
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+class _Run:
+    """One trainer and its run state."""
+
+    def __init__(self, run_id: int, job: Job, dataset: Dataset, conn: _Sender):
+        from playground.core.spec import NetworkSpec
         from playground.core.training.factory import make_trainer, switch_engine
 
+        self.id = run_id
         # A network the fast engine trains starts on PyTorch until its kernels are compiled.
-        self.trainer = make_trainer(NetworkSpec.from_dict(job.network), job.dataset, job.config,
+        self.trainer = make_trainer(NetworkSpec.from_dict(job.network), dataset, job.config,
                                     job.weights, reserve_core=True, epoch=job.epoch,
                                     wait_for_compile=False)
         self.trainer.open_ended = True  # the window trains until paused, or its epoch limit
         self._switch_engine = switch_engine  # ...and moves to it between two epochs
+        self.steps_per_frame: int | None = job.steps_per_frame  # None: as fast as it goes
+        self._steps_since_frame = 0
         self.conn = conn
         self.paused = True
         self.frame_wanted = True
-        self.sample: Any = 0  # the test sample the probes look at
+        self.sample: Any = job.sample
+        self.fault_at = int(os.environ.pop(FAULT_AT_STEP, "0"))  # the first run only
         self._last_frame = 0.0
+        self._last_weights = 0.0
         self._frame_gap = FRAME_INTERVAL
         self._sent_history = 0
         self._previous: Frame | None = None  # the last frame sent, whose counts may be reused
         self._epochs: deque[tuple[float, int]] = deque(maxlen=64)
-        self.steps_per_frame: int | None = None  # the speed setting; None: as fast as it goes
-        self._steps_since_frame = 0
 
-    def obey(self, command: str, argument: Any) -> None:
-        if command == "frame":
+    def obey(self, request: Request) -> None:
+        kind = request.kind
+        if kind == p.FRAME:
             self.frame_wanted = True
-        elif command == "pause":
+        elif kind == p.PAUSE:
             self.paused = True
-            self.post(PAUSED, with_weights=True)
-        elif command == "resume":
+            self.post(self._resting(), with_weights=True, answer=request.id)
+        elif kind == p.PLAY:
             if self.trainer.stopped:
                 self.trainer.resume()
             self.paused = False
-        elif command == "step":
-            self._step(argument)
-        elif command == "live":
-            self.trainer.set_live(**argument)
-        elif command == "speed":
-            self.steps_per_frame = argument
-        elif command == "probe":
-            self.sample = argument  # a test sample's index, or an image (a drawing)
-            if self.paused:  # show it now; a running session shows it in its next frame
-                self.post(FINISHED if self.trainer.stopped else PAUSED, with_weights=False)
+        elif kind == p.STEP:
+            self._step(request)
+        elif kind == p.LIVE:
+            self.trainer.set_live(**request.payload)
+        elif kind == p.SPEED:
+            self.steps_per_frame = request.payload
+        elif kind == p.PROBE:
+            self.sample = request.payload  # a test sample's index, or an image (a drawing)
+            if self.paused:  # show it now; a running run shows it in its next frame
+                self.post(self._resting(), with_weights=False)
 
-    def _step(self, unit: str) -> None:
+    def _resting(self) -> str:
+        return p.FINISHED if self.trainer.stopped else p.PAUSED
+
+    def _step(self, request: Request) -> None:
         if self.trainer.stopped:
             self.trainer.resume()
-        while not self._train_one() and unit == "epoch" and not self.trainer.stopped:
+        while not self._train_one() and request.payload == "epoch" and \
+                not self.trainer.stopped:
             pass
         self.paused = True
-        self.post(FINISHED if self.trainer.stopped else PAUSED, with_weights=True)
+        self.post(self._resting(), with_weights=True, answer=request.id)
 
     def _train_one(self, seconds: float = 0.0) -> bool:
         """One step, or steps for up to `seconds` ending at an epoch's end at the latest."""
         trainer = self.trainer
+        if self.fault_at and trainer.step + 1 >= self.fault_at:
+            raise RuntimeError(f"a fault injected at step {self.fault_at} ({FAULT_AT_STEP})")
         finished_epoch = trainer.train_for(seconds) if seconds > 0 else trainer.train_step()
         if finished_epoch:
             self._epochs.append((time.perf_counter(), trainer.epoch))
@@ -120,7 +169,7 @@ class _Session:
             self._steps_since_frame >= self.steps_per_frame
 
     def rest(self) -> float:
-        """Seconds until the next frame is due (a command wakes the loop sooner)."""
+        """Seconds until the next frame is due (a request wakes the loop sooner)."""
         if not self.frame_wanted:
             return FRAME_INTERVAL
         return max(0.0, self._last_frame + self._frame_gap - time.perf_counter())
@@ -138,22 +187,28 @@ class _Session:
                 self._steps_since_frame += 1
         if self.trainer.stopped:
             self.paused = True
-            self.post(FINISHED, with_weights=True)
+            self.post(p.FINISHED, with_weights=True)
         elif self.frame_wanted and time.perf_counter() - self._last_frame >= self._frame_gap:
-            self.post(RUNNING, with_weights=False)
+            due = time.perf_counter() - self._last_weights >= WEIGHTS_INTERVAL
+            self.post(p.RUNNING, with_weights=due)
 
-    def post(self, state: str, with_weights: bool) -> None:
+    def post(self, state: str, with_weights: bool, answer: int = 0) -> None:
+        from playground.core.probes import make_frame
+
         self._last_frame = time.perf_counter()
         self.frame_wanted = False
         self._steps_since_frame = 0
-        weights = self.trainer.weights() if with_weights else None
+        weights = None
+        if with_weights:
+            weights, self._last_weights = self.trainer.weights(), self._last_frame
         frame = make_frame(self.trainer, self._epochs_per_second(), self._sent_history,
-                           self.sample, live=state == RUNNING, previous=self._previous)
+                           self.sample, live=state == p.RUNNING, previous=self._previous)
         self._previous = frame
         cost = time.perf_counter() - self._last_frame
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
         self._sent_history = len(self.trainer.history)
-        self.conn.send(("update", Update(frame, state, weights)))
+        update = Update(frame, state, weights, self.trainer.step)
+        self.conn.send(Event(answer, p.UPDATE, update, run=self.id))
 
     def _epochs_per_second(self) -> float:
         if len(self._epochs) < 2 or time.perf_counter() - self._epochs[-1][0] > 1.0:
@@ -162,97 +217,198 @@ class _Session:
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
 
 
-def serve(conn: Connection) -> None:
-    """The child process: load jobs, obey commands, train, until told to quit."""
-    session: _Session | None = None
-    while True:
-        busy = session is not None and not session.paused
-        if busy and session.held:  # slow motion: rest until a command or the next frame
-            conn.poll(session.rest())
-        if not busy or conn.poll():
+class _Service:
+    """The process's state: data sets by token, the current run, the previewed network."""
+
+    def __init__(self, conn: Connection):
+        self.reader = conn
+        self.conn = _Sender(conn)
+        self.datasets: dict[int, Dataset] = {}
+        self.run: _Run | None = None
+        self.viewer: TrainerBase | None = None  # the last preview's trainer (no optimiser)
+
+    def serve(self) -> None:
+        pending: deque[Request] = deque()
+        while True:
+            if not pending:
+                busy = self.run is not None and not self.run.paused
+                if busy and self.run.held:  # slow motion: rest until a request or a frame
+                    self.reader.poll(self.run.rest())
+                if busy and not self.reader.poll():
+                    self._guard_run(self.run.run_a_little)
+                    continue
+                try:
+                    self._read(pending)
+                except EOFError:  # the window went away
+                    return
+            request = pending.popleft()
+            if request.kind == p.QUIT:
+                return
+            self.handle(request)
+
+    def _read(self, pending: deque[Request]) -> None:
+        """Every request waiting (at least one); a newer one of a superseding kind drops
+        the older ones still queued."""
+        incoming = [self.reader.recv()]
+        while self.reader.poll():
+            incoming.append(self.reader.recv())
+        for request in incoming:
+            if request.kind in p.SUPERSEDING:
+                for old in [r for r in pending if r.kind == request.kind]:
+                    pending.remove(old)
+            pending.append(request)
+
+    def handle(self, request: Request) -> None:
+        kind = request.kind
+        if kind == p.DATA:
+            self.datasets[request.payload.token] = request.payload.dataset
+            for token in sorted(self.datasets)[:-KEPT_DATASETS]:
+                del self.datasets[token]
+        elif kind == p.DEVICES:
+            self._reply(request, available_devices())
+        elif kind == p.LOAD:
+            self._load(request)
+        elif kind == p.UNLOAD:
+            run, self.run = self.run, None
+            trained = run is not None and run.trainer.step
+            self._reply(request, (run.trainer.weights(), run.trainer.epoch) if trained else None)
+        elif kind == p.EXPORT:
+            self._reply(request, export_outcome(request.payload))
+        elif kind in (p.PREVIEW, p.READ_IMAGE, p.DECODE, p.BACKPROP):
             try:
-                command, argument = conn.recv()
-            except EOFError:  # the parent went away
-                return
-            if command == "quit":
-                return
-            session = _handle(conn, session, command, argument)
-        elif session is not None:
-            _guard(conn, session.run_a_little)
+                self._reply(request, self._answer(request))
+            except ValueError as err:  # the network cannot do this (yet): say why
+                self.conn.send(Event(request.id, p.ERROR, str(err)))
+            except Exception as err:  # noqa: BLE001 - every failure must reach the window
+                self.conn.send(Event(request.id, p.ERROR, _describe(err)))
+        elif self.run is not None:
+            run = self.run
+            self._guard_run(lambda: run.obey(request), request.id)
+        elif kind in (p.PAUSE, p.STEP):
+            self.conn.send(Event(request.id, p.ERROR, "Nothing is loaded to train."))
 
-
-def _handle(conn: Connection, session: _Session | None, command: str, argument: Any
-            ) -> _Session | None:
-    if command == "load":
+    def _load(self, request: Request) -> None:
+        job: Job = request.payload
+        self.run = None
         try:
-            return _Session(argument, conn)
-        except Exception as err:  # noqa: BLE001 - every failure must reach the window
-            conn.send(("error", f"Cannot train: {err}"))
-            return None
-    if command == "unload":
-        weights = session.trainer.weights() if session and session.trainer.step else None
-        conn.send(("unloaded", weights))
-        return None
-    if session is not None:
-        _guard(conn, lambda: session.obey(command, argument))
-    return session
+            self.run = _Run(request.id, job, self.datasets[job.data_token], self.conn)
+        except Exception as err:  # noqa: BLE001
+            self.conn.send(Event(request.id, p.FAILED, _describe(err), run=request.id))
+            return
+        self.conn.send(Event(request.id, p.REPLY, p.READY, run=request.id))
+
+    def _answer(self, request: Request) -> Any:
+        if request.kind == p.PREVIEW:
+            return self._preview(request.payload)
+        if request.kind == p.BACKPROP:
+            return self._backprop(request.payload)
+        from playground.core.inference import decode_code, read_image
+
+        trainer = self.run.trainer if self.run is not None else self.viewer
+        if trainer is None:
+            raise ValueError("the network cannot run yet; fix the problems shown on the "
+                             "canvas")
+        shape = tuple(trainer.spec.of_kind("Input")[0].params["shape"])
+        if request.kind == p.READ_IMAGE:
+            return read_image(trainer.model, trainer.head, shape, request.payload,
+                              trainer.device)
+        return decode_code(trainer.model, shape, request.payload, trainer.device)
+
+    def _preview(self, job: Job) -> Preview:
+        from playground.core.probes import make_frame
+        from playground.core.spec import NetworkSpec
+        from playground.core.training.engine import TrainerBase
+        from playground.core.training.perceptron import PerceptronTrainer
+
+        rule = PerceptronTrainer if job.config.algorithm == "perceptron" else TrainerBase
+        self.viewer = None
+        trainer = rule(NetworkSpec.from_dict(job.network), self.datasets[job.data_token],
+                       job.config, job.weights)
+        trainer.count_from(job.epoch)
+        self.viewer = trainer
+        return Preview(make_frame(trainer, sample=job.sample), trainer.weights())
+
+    def _backprop(self, order: BackpropJob) -> BackpropAnswer:
+        from playground.core.backprop import backprop_step, dense_chain
+        from playground.core.spec import NetworkSpec
+        from playground.core.training.engine import TrainerBase
+
+        job = order.job
+        try:
+            trainer = TrainerBase(NetworkSpec.from_dict(job.network),
+                                  self.datasets[job.data_token], job.config, job.weights)
+            dense_chain(trainer.model)
+        except user_error_types() as err:
+            raise ValueError("The backprop inspector is not available for this network: "
+                             f"{err}") from None
+        x, y = trainer.dataset.x_train, trainer.dataset.y_train
+        if x.ndim != 2 or not trainer.n_train:
+            raise ValueError("The backprop inspector follows flat samples (a vector per "
+                             "sample); this data set has none.")
+        n = min(max(order.sample, 0), trainer.n_train - 1)
+        step = backprop_step(trainer.model, trainer.head, x[n], y[n], job.config.learning_rate)
+        return BackpropAnswer(step, n, trainer.n_train, trainer.head.loss, trainer.weights())
+
+    def _guard_run(self, action: Any, answer: int = 0) -> None:
+        """Run a piece of training; an error ends the run (one `failed` event)."""
+        run = self.run
+        try:
+            action()
+        except Exception as err:  # noqa: BLE001
+            self.run = None
+            self.conn.send(Event(answer, p.FAILED, _describe(err), run=run.id if run else 0))
+
+    def _reply(self, request: Request, payload: Any) -> None:
+        self.conn.send(Event(request.id, p.REPLY, payload))
 
 
-def _guard(conn: Connection, action: Any) -> None:
-    """Run a piece of training; an unexpected error is reported, not fatal to the app."""
+def available_devices() -> dict[str, Any]:
+    """Which devices this machine has, and what `auto` means here (see `GPU_WORTH`)."""
+    import torch
+
+    from playground.core.training.runtime import resolve_device
+
+    gpu = resolve_device("auto").type
+    auto = gpu if gpu == "cpu" else f"{gpu} for large steps, else cpu"
+    return {"cpu": True, "cuda": torch.cuda.is_available(),
+            "mps": torch.backends.mps.is_available(), "auto": auto}
+
+
+def export_outcome(job: ExportJob) -> ExportResult | str:
+    """Write the export; any failure becomes the message to show."""
+    from playground.core.errors import PlaygroundError
+    from playground.core.export import ExportError, export
+
     try:
-        action()
-    except Exception:  # noqa: BLE001
-        conn.send(("error", "Training failed unexpectedly:\n" + traceback.format_exc(limit=3)))
+        return export(job.project, job.fmt, job.path, job.history)
+    except (PlaygroundError, ExportError) as err:
+        return str(err)
+    except Exception as err:  # noqa: BLE001 - any failure must end as a message
+        traceback.print_exc()
+        return (f"the export to {job.path} stopped with an unexpected error "
+                f"({type(err).__name__}: {err}). Try another format, or report the problem "
+                "if it happens again.")
 
 
-class RemoteTrainer:
-    """The parent's handle on the child process: start it, send commands, read updates."""
+def _warm_up() -> None:
+    """Import what the first run needs while the first requests are served: a first
+    optimiser imports torch's compiler stack, seconds on a busy machine."""
+    import torch
 
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self.process = context.Process(target=serve, args=(child,), daemon=True,
-                                       name="playground-training")
-        self.process.start()
-        child.close()
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
-    @property
-    def alive(self) -> bool:
-        return self.process.is_alive()
 
-    def send(self, command: str, argument: Any = None) -> None:
-        try:
-            self._conn.send((command, argument))
-        except (BrokenPipeError, OSError):
-            pass  # the child is gone; `alive` says so
+def serve(conn: Connection) -> None:
+    """The training process: obey requests until told to quit or the window goes away."""
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+    service = _Service(conn)
+    heart = threading.Thread(target=service.conn.beat, name="heartbeat", daemon=True)
+    heart.start()
+    try:
+        service.serve()
+    except (BrokenPipeError, EOFError, KeyboardInterrupt):
+        pass
+    finally:
+        service.conn.stop()
+        heart.join()
 
-    def receive(self, timeout: float = 0.0) -> list[tuple[str, Any]]:
-        """Every message waiting (after up to `timeout` seconds for the first)."""
-        messages = []
-        try:
-            while self._conn.poll(timeout):
-                messages.append(self._conn.recv())
-                timeout = 0.0
-        except (EOFError, OSError):
-            pass
-        return messages
-
-    def unload(self, timeout: float = 30.0) -> dict[str, np.ndarray] | None:
-        """Drop the current trainer and return the weights it reached (None if untrained)."""
-        self.send("unload")
-        deadline = time.monotonic() + timeout
-        while self.alive and time.monotonic() < deadline:
-            for kind, payload in self.receive(0.05):
-                if kind == "unloaded":
-                    return payload
-        return None
-
-    def close(self) -> None:
-        """Ask the child to quit and wait for it (terminate it if it does not)."""
-        self.send("quit")
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(timeout=5)
-        self._conn.close()

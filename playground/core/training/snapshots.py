@@ -52,6 +52,8 @@ class Snapshot:
     dead_units: dict[str, int] = field(default_factory=dict)
     stop_reason: str | None = None
     message: str = ""
+    # Live figures on big data: the samples per split they were evaluated on (0: exact).
+    subsample: int = 0
 
     @property
     def epoch(self) -> int:

@@ -9,10 +9,10 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
+from playground.core.frames import Frame
 from playground.core.graph import GraphInfo
 from playground.core.layers import KINDS, SpecError, activation_range
 from playground.core.layout import FIT_MARGIN, arrange, arrange_to_fit
-from playground.core.probes import Frame
 from playground.core.spec import LayerSpec, NetworkSpec
 from playground.gui.canvas.items import (
     NODE_HEIGHT,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from playground.core.backprop import BackpropStep
+from playground.core.backprop_numbers import BackpropStep
 
 MAX_TERMS = 4  # longer sums show their first terms and "+ …"
 CROSS_ENTROPY = ("cross_entropy", "binary_cross_entropy")

@@ -3,12 +3,13 @@
 Next and Back walk through the forward pass (v and y per unit), the error at the outputs,
 the local gradients δ layer by layer backwards, and the weight changes Δw = η δ y. The
 network is drawn with the numbers beside its units; click a unit to see its formula with the
-numbers put in. "Apply update" adds Δw to the project's weights as one undo step.
+numbers put in. "Apply update" adds Δw to the project's weights as one undo step. The
+numbers are computed in the training process; the dialog asks and draws what comes back.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Slot
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,12 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.backprop import BackpropStep, backprop_step, dense_chain
-from playground.core.datafit import DataMismatch
-from playground.core.graph import InvalidNetwork
-from playground.core.layers import SpecError
-from playground.core.training.engine import TrainerBase
-from playground.core.training.runtime import DeviceUnavailable
+from playground.core.backprop_numbers import BackpropStep
+from playground.core.training.protocol import BackpropAnswer
 from playground.gui.document import Document
 from playground.gui.panels.backprop_formulas import (
     Phase,
@@ -41,6 +38,7 @@ from playground.gui.panels.backprop_formulas import (
     unit_label,
 )
 from playground.gui.theme import ERROR
+from playground.gui.worker import TrainingController
 
 COLUMN = 250.0  # scene distance between layers
 ROW = 74.0  # between units of a layer
@@ -68,17 +66,23 @@ class _Unit(QGraphicsEllipseItem):
 class BackpropInspector(QDialog):
     """Steps through one backpropagation update of the document's network."""
 
-    def __init__(self, document: Document, parent: QWidget | None = None):
+    computed = Signal()  # the numbers of the chosen sample arrived and are shown
+
+    def __init__(self, document: Document, controller: TrainingController,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Backprop step")
         self.document = document
+        self.controller = controller
         self.step: BackpropStep | None = None
+        self.answer: BackpropAnswer | None = None
         self.phase_index = 0
         self.selected = (0, 0)  # (layer, unit); layer 0 is the first Dense layer
-        self._trainer: TrainerBase | None = None
         self._loss_before: float | None = None
         self._chosen: QRectF | None = None  # the chosen unit and its numbers, in the scene
         self._build()
+        controller.backpropReady.connect(self._show_answer)
+        controller.answerFailed.connect(self._failed)
         self._load()
 
     # ---- construction ---------------------------------------------------------------------
@@ -139,46 +143,41 @@ class BackpropInspector(QDialog):
 
     # ---- the model and the numbers --------------------------------------------------------
     def _load(self) -> None:
-        """Build the network from the document (its current or seeded weights)."""
+        """Ask for the numbers of the chosen sample, from the document's current (or seeded)
+        weights."""
         project = self.document.project
-        self.step = None
-        try:
-            self._trainer = TrainerBase(project.network, self.document.dataset,
-                                        project.training, project.weights)
-            dense_chain(self._trainer.model)
-        except (InvalidNetwork, DataMismatch, SpecError, DeviceUnavailable) as err:
-            self._trainer = None
-            self._show_problem(f"The backprop inspector is not available for this network: "
-                               f"{err}")
-            return
-        if self._trainer.dataset.x_train.ndim != 2 or not self._trainer.n_train:
-            self._trainer = None
-            self._show_problem("The backprop inspector follows flat samples (a vector per "
-                               "sample); this data set has none.")
-            return
-        self.sample_box.setRange(0, self._trainer.n_train - 1)
         rate = project.training.learning_rate
         note = "" if project.training.optimizer == "sgd" else \
             f" — plain gradient descent; training itself uses {project.training.optimizer}"
         self.rate_text.setText(f"η = {number(rate)} (learning rate){note}")
-        self._compute()
+        self.controller.backprop(self.sample_box.value())
+
+    @Slot(object)
+    def _show_answer(self, answer: BackpropAnswer) -> None:
+        self.answer, self.step = answer, answer.step
+        self.sample_box.blockSignals(True)
+        self.sample_box.setRange(0, answer.samples - 1)
+        self.sample_box.setValue(answer.sample)
+        self.sample_box.blockSignals(False)
+        self.problem.hide()
+        self.sample_box.setEnabled(True)
+        self.sample_text.setText(sample_text(self.document.dataset.x_train[answer.sample],
+                                             answer.step.target))
+        self._show()
+        self.computed.emit()
+
+    @Slot(str, str)
+    def _failed(self, kind: str, why: str) -> None:
+        if kind == "backprop":
+            self._show_problem(why)
 
     def _show_problem(self, text: str) -> None:
+        self.step = None
         self.problem.setText(text)
         self.problem.show()
         for widget in (self.sample_box, self.back_button, self.next_button, self.apply_button):
             widget.setEnabled(False)
         self.scene.clear()
-
-    def _compute(self) -> None:
-        assert self._trainer is not None
-        n = self.sample_box.value()
-        dataset = self._trainer.dataset
-        self.step = backprop_step(self._trainer.model, self._trainer.head, dataset.x_train[n],
-                                  dataset.y_train[n],
-                                  self.document.project.training.learning_rate)
-        self.sample_text.setText(sample_text(dataset.x_train[n], self.step.target))
-        self._show()
 
     @property
     def phase(self) -> Phase:
@@ -207,15 +206,15 @@ class BackpropInspector(QDialog):
     @Slot(int)
     def _on_sample_changed(self, _value: int) -> None:
         self._loss_before = None
-        self._compute()
+        self._load()
 
     # ---- apply ----------------------------------------------------------------------------
     @Slot()
     def apply_update(self) -> None:
         """w ← w + Δw, b ← b + Δb for every layer: one undoable edit of the weights."""
-        if self.step is None or self._trainer is None:
+        if self.step is None or self.answer is None:
             return
-        base = self.document.project.weights or self._trainer.weights()
+        base = self.document.project.weights or self.answer.weights
         merged = dict(base)
         for layer in self.step.layers:
             key = f"{layer.node}.weight"
@@ -227,8 +226,7 @@ class BackpropInspector(QDialog):
         n = self.sample_box.value()
         self.document.edit(f"Apply one backprop step (sample {n})",
                            lambda project: setattr(project, "weights", merged))
-        self._trainer.model.load_state_arrays(merged)
-        self._compute()
+        self._load()  # the numbers after the update
 
     # ---- drawing --------------------------------------------------------------------------
     def _show(self) -> None:
@@ -240,7 +238,7 @@ class BackpropInspector(QDialog):
             self.selected = (phase.layer, 0)
         layer, unit = self.selected
         self.phase_text.setText(phase.title)
-        text = formula(step, self._trainer.head.loss, phase, layer, unit)
+        text = formula(step, self.answer.loss, phase, layer, unit)
         name = step.layers[layer].node
         self.formula_text.setText(f"{name}, unit {unit + 1}:  {text}")
         count = len(phases(step))

@@ -1,9 +1,9 @@
 """File → Export… (the model, in the format chosen) and File → Export Plot (PNG or SVG).
 
 The dialog only collects a format and a path; `Exporter` pulls the weights the training has
-reached, runs `playground.core.export` on a copy of the project in a worker thread (behind a
-window-modal "Exporting…" dialog, so the window keeps drawing) and reports where it wrote and
-how to use the file.
+reached and has the training process (where torch is) run `playground.core.export` on a copy
+of the project, behind a window-modal "Exporting…" dialog while the window keeps drawing,
+then reports where it wrote and how to use the file.
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ from __future__ import annotations
 import copy
 import html
 import sys
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,10 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.errors import PlaygroundError
-from playground.core.export import FORMATS, ExportError, ExportResult, export
-from playground.core.export.base import atomic_path
+from playground.core.export import FORMATS, ExportError, ExportResult
+from playground.core.export.files import atomic_path
 from playground.core.project import Project
-from playground.core.training.snapshots import EpochRecord
+from playground.core.training.protocol import ExportJob
 
 if TYPE_CHECKING:
     from playground.gui.main_window import MainWindow
@@ -213,34 +212,9 @@ def snapshot(project: Project) -> Project:
     return replace(copy.deepcopy(replace(project, imported=None)), imported=project.imported)
 
 
-class ExportThread(QThread):
-    """One export, run in a worker thread; `done` carries the ExportResult or the error
-    message (str)."""
-
-    done = Signal(object)
-
-    def __init__(self, project: Project, fmt: str, path: Path,
-                 history: Sequence[EpochRecord], parent: QObject):
-        super().__init__(parent)
-        self.project, self.fmt, self.path, self.history = project, fmt, path, history
-
-    def run(self) -> None:
-        try:
-            outcome: ExportResult | str = export(self.project, self.fmt, self.path,
-                                                 self.history)
-        except (PlaygroundError, ExportError) as err:
-            outcome = str(err)
-        except Exception as err:  # noqa: BLE001 - any failure must end as a message
-            traceback.print_exc()
-            outcome = (f"the export to {self.path} stopped with an unexpected error "
-                       f"({type(err).__name__}: {err}). Try another format, or report the "
-                       "problem if it happens again.")
-        self.done.emit(outcome)
-
-
 class Exporter(QObject):
     """The window's export commands. `inform` and `ask_plot_path` are replaceable (tests).
-    A model export runs in a worker thread; `finished` says whether it worked."""
+    A model export runs in the training process; `finished` says whether it worked."""
 
     finished = Signal(bool)
 
@@ -250,7 +224,8 @@ class Exporter(QObject):
         self.file_stem = file_stem
         self.dialog: ExportDialog | None = None
         self.progress: ExportProgress | None = None
-        self._thread: ExportThread | None = None
+        self._exporting = False
+        window.controller.exportDone.connect(self._done)
 
     # ---- the model -----------------------------------------------------------------------
     @Slot()
@@ -271,7 +246,7 @@ class Exporter(QObject):
     @property
     def running(self) -> bool:
         """Whether a model export is being written."""
-        return self._thread is not None
+        return self._exporting
 
     def export(self, fmt: str, path: Path) -> None:
         """Start exporting the open project with the weights training has reached so far;
@@ -280,18 +255,17 @@ class Exporter(QObject):
             return
         controller = self.window.controller
         controller.sync_weights()
-        self._thread = ExportThread(snapshot(self.window.document.project), fmt, path,
-                                    tuple(controller.history), self)
-        self._thread.done.connect(self._done)
+        controller.export(ExportJob(snapshot(self.window.document.project), fmt, path,
+                                    tuple(controller.history)))
+        self._exporting = True
         self.progress = ExportProgress(FORMATS[fmt].title, path, self.window)
         self.progress.open()
-        self._thread.start()
 
     @Slot(object)
     def _done(self, outcome: ExportResult | str) -> None:
         if not self.running:  # the window closed while it ran (see `shutdown`)
             return
-        self._end_thread()
+        self._end_progress()
         if isinstance(outcome, str):
             self.window.show_error("Cannot export", outcome)
             self.finished.emit(False)
@@ -302,18 +276,17 @@ class Exporter(QObject):
         self.finished.emit(True)
 
     def shutdown(self) -> None:
-        """Let a running export finish its file (the window is closing), without a message."""
+        """The window is closing: no message will follow (the training process finishes the
+        file before it quits)."""
         if self.running:
-            self._end_thread()
+            self._end_progress()
 
-    def _end_thread(self) -> None:
-        """Wait for the worker thread (its export has returned or is about to), clean up."""
-        assert self._thread is not None and self.progress is not None
-        self._thread.wait()
+    def _end_progress(self) -> None:
+        assert self.progress is not None
         self.progress.accept()
-        self._thread.deleteLater()
         self.progress.deleteLater()
-        self._thread = self.progress = None
+        self.progress = None
+        self._exporting = False
 
     def inform(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, message_html(text),

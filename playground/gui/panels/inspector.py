@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.image_probes import output_size_text
-from playground.core.layers import KINDS, Param, SpecError
+from playground.core.layers import KINDS, Param, SpecError, output_size_text
 from playground.gui.canvas.scene import NetworkScene, shape_text
 from playground.gui.document import Document, follow
 from playground.gui.panels.step_hint import StepHint

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from playground.core.layers import SpecError
 from playground.core.spec import NetworkSpec
-from playground.core.training.perceptron import check_perceptron
+from playground.core.training.perceptron_spec import check_perceptron
 from playground.gui.document import Document, follow
 from playground.gui.theme import ERROR
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from playground.core.datasets import DATASETS, DataConfigError
 from playground.core.datasets.info import KIND_PLANE, TASK_REGRESSION
+from playground.core.frames import Frame
 from playground.core.layers import ACTIVATIONS, KINDS, SpecError
-from playground.core.probes import Frame
 from playground.core.training.config import PARAMS, TrainConfigError
 from playground.gui.document import Document, follow
 from playground.gui.panels.inspector import CHOICE_NAMES

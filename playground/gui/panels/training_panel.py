@@ -12,7 +12,6 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-import torch
 from PySide6.QtCore import QPointF, QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -31,13 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.datasets.base import MAX_SAMPLES
+from playground.core.frames import Frame
 from playground.core.graph import LOSSES_FOR_TASK
 from playground.core.layers import SpecError
-from playground.core.probes import Frame
 from playground.core.seeds import MAX_SEED
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfigError
-from playground.core.training.runtime import resolve_device
 from playground.gui.document import Document, follow
 from playground.gui.panels.batch_mode import BatchModeButtons
 from playground.gui.panels.rate_combo import RateCombo
@@ -228,6 +226,10 @@ class TrainingPanel(QWidget):
                                         row, column)
             self.figures[name] = self._figure(medium, FIGURE_TIPS[name])
             self._figure_grid.addWidget(self.figures[name], row + 1, column)
+        self.subsample_note = self._caption("", small, "Evaluating every sample each frame "
+                                            "would slow training; pause for exact figures")
+        self.subsample_note.hide()
+        self._figure_grid.addWidget(self.subsample_note, 2 + 2 * len(FIGURES) // 2, 0, 1, 2)
         self._figure_grid.setColumnStretch(0, 1)
         self._figure_grid.setColumnStretch(1, 1)
 
@@ -349,20 +351,27 @@ class TrainingPanel(QWidget):
         combo.rejected.connect(self._on_rate_rejected)
 
     def _add_device_combo(self) -> None:
-        available = {"auto": True, "cpu": True, "cuda": torch.cuda.is_available(),
-                     "mps": torch.backends.mps.is_available()}
         combo = QComboBox()
-        combo.addItem(f"auto ({resolve_device('auto').type})", "auto")
+        combo.addItem("auto", "auto")
         for name in ("cpu", "cuda", "mps"):
             combo.addItem(name, name)
-        model = combo.model()
-        for index, name in enumerate(available):
-            if not available[name]:
-                item = model.item(index)
-                item.setEnabled(False)
-                item.setToolTip(MISSING_DEVICE[name])
         self._prepare(combo, "device")
         combo.activated.connect(lambda index: self._set("device", combo.itemData(index)))
+        self.controller.devicesKnown.connect(self._show_devices)
+        self._show_devices(self.controller.devices)
+
+    @Slot(object)
+    def _show_devices(self, devices: dict) -> None:
+        """What this machine has, as the training process found it: what `auto` picks, and
+        the devices that are missing greyed out."""
+        combo = self.editors["device"]
+        combo.setItemText(0, f"auto ({devices['auto']})")
+        model = combo.model()
+        for index in range(1, combo.count()):
+            name = combo.itemData(index)
+            item = model.item(index)
+            item.setEnabled(bool(devices[name]))
+            item.setToolTip("" if devices[name] else MISSING_DEVICE[name])
 
     def _build_layout(self) -> None:
         controls = QHBoxLayout()
@@ -582,6 +591,10 @@ class TrainingPanel(QWidget):
         for name in ("train_accuracy", "test_accuracy"):
             value = getattr(record, name)
             self.figures[name].setText(NONE_TEXT if value is None else f"{value:.1%}")
+        subsample = frame.snapshot.subsample
+        self.subsample_note.setText(f"Losses and accuracies: a subsample of {subsample:,} per "
+                                    "split while training runs; exact when paused")
+        self.subsample_note.setVisible(subsample > 0)
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:

@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from playground.core.health import SATURATED_SLOPE, FieldHistogram
-from playground.core.probes import Frame
+from playground.core.frames import SATURATED_SLOPE, FieldHistogram, Frame
 from playground.gui.plots.points import still_plot
 
 COLUMNS = 2

@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core.datasets import Dataset
+from playground.core.frames import Frame
 from playground.core.layers import SpecError
-from playground.core.probes import Frame
 from playground.gui.document import Document, follow
 from playground.gui.plots.points import still_plot
 

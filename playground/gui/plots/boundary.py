@@ -20,7 +20,7 @@ from playground.core.datasets import (
     TASK_REGRESSION,
     Dataset,
 )
-from playground.core.probes import Frame
+from playground.core.frames import Frame
 from playground.gui.plots.colormaps import class_lut, diverging_lut
 from playground.gui.plots.points import (
     LUT_SIZE,

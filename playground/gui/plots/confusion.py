@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from playground.core.image_probes import ImageProbe
+from playground.core.frames import ImageProbe
 from playground.gui import theme
 from playground.gui.plots.tiles import INK, TileGrid, picture
 

@@ -14,10 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from playground.core.datasets import TASK_REGRESSION, Dataset
-from playground.core.graph import InvalidNetwork
-from playground.core.inference import FixedNet
-from playground.core.layers import SpecError
-from playground.core.probes import Frame
+from playground.core.frames import Frame
 from playground.core.spec import NetworkSpec
 from playground.gui.plots.confusion import ConfusionView
 from playground.gui.plots.drawing_pad import DrawingPanel
@@ -79,15 +76,15 @@ class DeepDocks(QObject):
         self._applies: dict[str, bool] = {}
         self._frame: Frame | None = None
         self._count = 0
-        self._net: FixedNet | None = None
-        self._net_built = False  # _net is for the current structure and weights
-        self._net_for: tuple[dict, object] | None = None  # the (structure, weights) followed
         self.feature_maps.sampleChosen.connect(self._choose_sample)
         self.sequence.sampleChosen.connect(self._choose_sample)
         self.pad.drawingChanged.connect(self._drawing_changed)
         self.confusion.gallery.clicked.connect(self._inspect_mistake)
-        self.pad.set_net_source(self._fixed_net)
-        self.latent.set_net_source(self._fixed_net)
+        self.pad.set_reader(controller.read_image)
+        self.latent.set_decoder(controller.decode)
+        controller.imageRead.connect(self.pad.show_answer)
+        controller.codeDecoded.connect(self.latent.show_decoded)
+        controller.answerFailed.connect(self._read_failed)
 
     # ---- following the project -----------------------------------------------------------
     def follow(self, spec: NetworkSpec, dataset: Dataset) -> None:
@@ -113,38 +110,24 @@ class DeepDocks(QObject):
             self.sequence.set_count(count)
         shape = tuple(spec.of_kind("Input")[0].params["shape"]) if spec.of_kind("Input") else ()
         self.pad.set_input_shape(shape)
-        project = self.controller.document.project
-        structure = {"network": spec.structure(), "seed": project.training.seed}
-        if self._net_for is None or self._net_for[0] != structure or \
-                self._net_for[1] is not project.weights:  # not for a mere move of a node
-            self._net_for = (structure, project.weights)
-            self._net_built = False
-            self.pad.invalidate()
-
-    def _fixed_net(self) -> FixedNet | None:
-        """The open network on its current weights (None while it cannot be built), built
-        once per structure and weights for the drawing pad and the latent space together."""
-        if not self._net_built:
-            self._net, self._net_built = self._build_net(), True
-        return self._net
-
-    def _build_net(self) -> FixedNet | None:
-        weights = self.controller.preview_weights()
-        if weights is None:
-            return None
-        try:
-            return FixedNet(self.controller.document.spec, weights)
-        except (InvalidNetwork, SpecError, ValueError):
-            return None
 
     # ---- frames --------------------------------------------------------------------------
     @Slot(object)
     def show_frame(self, frame: Frame) -> None:
         self._frame = frame
+        if not self.controller.loaded:  # a new preview: new weights or a new network
+            self.pad.invalidate()
         for gate in self._gates:
             gate.show_frame(frame)
 
     # ---- choosing what the probes look at ------------------------------------------------
+    @Slot(str, str)
+    def _read_failed(self, kind: str, why: str) -> None:
+        if kind == "decode":
+            self.latent.show_problem(why)
+        elif kind == "read_image":
+            self.pad.show_problem(why)
+
     @Slot(int)
     def _choose_sample(self, index: int) -> None:
         self.controller.set_probe_sample(index)

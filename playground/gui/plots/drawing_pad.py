@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.image_probes import ImageProbe
-from playground.core.inference import FixedNet
+from playground.core.frames import ImageProbe
 from playground.gui import theme
 from playground.gui.plots.feature_maps import MAP_TILE, MapSection
 from playground.gui.plots.tiles import INK, SIGNED, picture, signed_levels
@@ -185,7 +184,7 @@ class DrawingPanel(QWidget):
         self.bars = AnswerBars()
         self.sections: dict[str, MapSection] = {}
         self._channels = 1
-        self._net_source: Callable[[], FixedNet | None] = lambda: None
+        self._reader: Callable[[np.ndarray], None] = lambda _image: None
         side = QVBoxLayout()
         side.addWidget(self.answer)
         side.addWidget(self.bars)
@@ -205,9 +204,10 @@ class DrawingPanel(QWidget):
             self._channels = shape[0]
             self.pad.set_size(shape[1], shape[2])
 
-    def set_net_source(self, source: Callable[[], FixedNet | None]) -> None:
-        """Where the network on its current weights comes from (asked at every reading)."""
-        self._net_source = source
+    def set_reader(self, reader: Callable[[np.ndarray], None]) -> None:
+        """Who reads a drawing: it is given the drawing and answers later, through
+        `show_answer` or `show_problem`."""
+        self._reader = reader
         self.invalidate()
 
     def invalidate(self) -> None:
@@ -230,17 +230,12 @@ class DrawingPanel(QWidget):
         self._read()
 
     def _read(self) -> None:
-        net = self._net_source()
-        if net is None:
-            self.answer.setText("The network cannot run yet: fix the problems shown on the "
-                                "canvas.")
-            return
-        try:
-            outputs, maps = net.read_image(self.drawing())
-        except ValueError as err:
-            self.answer.setText(f"Cannot read the drawing: {err}.")
-            return
-        self.show_answer(outputs, maps)
+        self._reader(self.drawing())
+
+    @Slot(str)
+    def show_problem(self, why: str) -> None:
+        """The drawing could not be read (the network cannot run yet, say)."""
+        self.answer.setText(f"Cannot read the drawing: {why}.")
 
     @Slot(object)
     def show_probe(self, probe: ImageProbe | None) -> None:
@@ -248,7 +243,10 @@ class DrawingPanel(QWidget):
         if probe is not None and probe.sample_index < 0 and self.pad.ink.any():
             self.show_answer(probe.outputs, probe.feature_maps)
 
+    @Slot(object, object)
     def show_answer(self, outputs: np.ndarray, maps: dict[str, np.ndarray]) -> None:
+        if not self.pad.ink.any():
+            return  # an answer for a drawing since wiped
         self.bars.set_values(outputs if outputs.size > 1 else np.array([1 - outputs[0],
                                                                         outputs[0]]))
         best = int(np.argmax(self.bars.values))

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from playground.core.image_probes import ImageProbe
+from playground.core.frames import ImageProbe
 from playground.gui.plots.tiles import INK, SIGNED, TileGrid, picture, signed_levels
 
 MAP_TILE = 44

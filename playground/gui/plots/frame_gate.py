@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QDockWidget
 
-from playground.core.probes import Frame
+from playground.core.frames import Frame
 
 
 class FrameGate(QObject):

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from playground.core.probes import Frame
+from playground.core.frames import Frame
 from playground.gui.plots.points import still_plot
 
 MAX_POINTS = 4000  # per layer; older points are thinned beyond this

@@ -15,8 +15,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from playground.core.inference import FixedNet
-from playground.core.latent_probes import LatentProbe
+from playground.core.frames import LatentProbe
 from playground.gui import theme
 from playground.gui.plots.points import still_plot
 from playground.gui.plots.tiles import INK, TileGrid, picture
@@ -36,7 +35,8 @@ class LatentView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.probe: LatentProbe | None = None
-        self._net_source: Callable[[], FixedNet | None] = lambda: None
+        self._decoder: Callable[[np.ndarray], None] = lambda _code: None
+        self._asked: tuple[float, float, np.ndarray] | None = None  # the point being decoded
         text = self.palette().color(QPalette.ColorRole.WindowText)
         base = self.palette().color(QPalette.ColorRole.Base)
         self.title = QLabel("The latent space appears for autoencoders (Data: autoencode).")
@@ -92,9 +92,10 @@ class LatentView(QWidget):
         below.addLayout(side, 1)
         layout.addLayout(below, 1)
 
-    def set_net_source(self, source: Callable[[], FixedNet | None]) -> None:
-        """Where the network on its current weights comes from (asked at every click)."""
-        self._net_source = source
+    def set_decoder(self, decoder: Callable[[np.ndarray], None]) -> None:
+        """Who decodes a code: it is given the code and answers later, through
+        `show_decoded` or `show_problem`."""
+        self._decoder = decoder
 
     @Slot(object)
     def show_probe(self, probe: LatentProbe | None) -> None:
@@ -187,17 +188,22 @@ class LatentView(QWidget):
             return
         code = np.array([x], dtype=np.float32) if probe.units == 1 else \
             np.concatenate([[x, y], probe.codes[:, 2:].mean(axis=0)]).astype(np.float32)
-        net = self._net_source()
-        if net is None:
-            self.decoded_text.setText("The network cannot run yet: fix the problems shown on "
-                                      "the canvas.")
+        self._asked = (x, y, code)
+        self._decoder(code)
+
+    @Slot(str)
+    def show_problem(self, why: str) -> None:
+        """The code could not be decoded (the network cannot run yet, say)."""
+        self.decoded_text.setText(f"Cannot decode: {why}.")
+
+    @Slot(object)
+    def show_decoded(self, output: np.ndarray) -> None:
+        """What the clicked code decodes to."""
+        if self._asked is None:
             return
-        try:
-            output = net.decode(code)
-        except ValueError as err:
-            self.decoded_text.setText(f"Cannot decode: {err}.")
-            return
-        self.marker.setData(pos=[[x, y if probe.units > 1 else 0.0]])
+        x, y, code = self._asked
+        probe = self.probe
+        self.marker.setData(pos=[[x, y if probe is None or probe.units > 1 else 0.0]])
         shown = ", ".join(f"{v:.2f}" for v in code)
         if output.ndim == 3:
             self.decoded_image.set_tiles([picture(output[0], (0.0, _ink_top(output)), INK)])

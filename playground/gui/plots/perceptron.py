@@ -17,8 +17,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.datasets import Dataset
-from playground.core.probes import Frame
-from playground.core.training.perceptron import PerceptronUpdate
+from playground.core.frames import Frame, PerceptronUpdate
 from playground.gui.plots.boundary import line_across
 from playground.gui.plots.points import PointPaint, still_plot
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from playground.core.sequence_probes import SequenceProbe
+from playground.core.frames import SequenceProbe
 from playground.gui import theme
 from playground.gui.plots.feature_maps import SampleChooser
 from playground.gui.plots.gradients import layer_color

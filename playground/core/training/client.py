@@ -1,0 +1,104 @@
+"""The window's handle on the training process: requests out, events in, never waiting.
+
+See `protocol` for the conversation. This module imports neither torch nor Qt: the window
+process stays light, and the GUI polls `events()` on a timer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import queue
+import threading
+import time
+from typing import Any
+
+from playground.core.training.protocol import ALIVE, ANSWERED, SUPERSEDING, Event, Request
+from playground.core.training.session import serve
+
+
+class TrainingClient:
+    """Starts the training process and talks to it; every method returns at once."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(child,), daemon=True,
+                                       name="playground-training")
+        self.process.start()
+        child.close()
+        self._ids = itertools.count(1)
+        self.last_heard: float | None = None  # when the process last said anything
+        self._waiting: dict[int, tuple[str, float]] = {}  # id → (kind, when sent)
+        self._held: dict[str, Request] = {}  # the newest request of a superseding kind
+        self._outbox: queue.SimpleQueue[Request | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="playground-training-writer",
+                                        daemon=True)
+        self._writer.start()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def request(self, kind: str, payload: Any = None) -> int:
+        """Queue a request and return its id. A request of a superseding kind waits for the
+        next `flush` and replaces any of its kind still waiting there."""
+        message = Request(next(self._ids), kind, payload)
+        if kind in SUPERSEDING:
+            self._held[kind] = message
+        else:
+            self._send(message)
+        return message.id
+
+    def flush(self) -> None:
+        """Send the held requests whose kind has no answer outstanding."""
+        busy = {kind for kind, _ in self._waiting.values()}
+        for kind in [k for k in self._held if k not in busy]:
+            self._send(self._held.pop(kind))
+
+    def events(self) -> list[Event]:
+        """Every event that has arrived (an empty list when none has)."""
+        events: list[Event] = []
+        try:
+            while self._conn.poll(0):
+                event = self._conn.recv()
+                self.last_heard = time.monotonic()
+                if event.kind != ALIVE:
+                    self._waiting.pop(event.id, None)
+                    events.append(event)
+        except (EOFError, OSError):
+            pass  # the process is gone; `alive` says so
+        return events
+
+    def silent_for(self) -> float:
+        """Seconds since the process last said anything (it says "alive" twice a second,
+        busy or not); 0 while it starts (it imports torch first)."""
+        return 0.0 if self.last_heard is None else time.monotonic() - self.last_heard
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Ask the process to quit; end it if it does not (a stopped one is killed)."""
+        self._send(Request(0, "quit"))
+        self._outbox.put(None)
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.kill()  # SIGKILL also ends a stopped process
+            self.process.join(timeout)
+        self._writer.join(timeout)  # a writer stuck on a full pipe failed when it died
+        self._conn.close()
+
+    def _send(self, message: Request) -> None:
+        if message.kind in ANSWERED:
+            self._waiting[message.id] = (message.kind, time.monotonic())
+        self._outbox.put(message)
+
+    def _write(self) -> None:
+        """The writer thread: a full pipe (a stopped process) blocks it, not the window."""
+        while (message := self._outbox.get()) is not None:
+            try:
+                self._conn.send(message)
+            except (OSError, ValueError):
+                return  # the process or the pipe is gone
