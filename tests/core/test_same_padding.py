@@ -12,7 +12,7 @@ from playground.core.datafit import fit_to_data
 from playground.core.datasets import DataConfig, make_dataset
 from playground.core.export import export
 from playground.core.graph import require_valid
-from playground.core.image_probes import output_size_text
+from playground.core.layers import output_size_text
 from playground.core.model import build_model
 from playground.core.project import Project
 from playground.core.spec import sequential

@@ -9,17 +9,19 @@ from playground.core.datasets import make_dataset
 from playground.core.presets import load_preset
 from playground.core.training import fast
 from playground.core.training.engine import Trainer
-from playground.core.training.session import FINISHED, Job, _Session
+from playground.core.training import protocol as p
+from playground.core.training.protocol import Job, Request
+from playground.core.training.session import _Run
 
 
 class Pipe:
-    """The parent's end of the pipe, reduced to what the child sends."""
+    """The parent's end of the pipe, reduced to the events the process sends."""
 
     def __init__(self):
         self.sent = []
 
-    def send(self, message):
-        self.sent.append(message)
+    def send(self, event):
+        self.sent.append(event)
 
 
 def test_a_run_starts_on_pytorch_while_compiling_and_switches_between_epochs(monkeypatch):
@@ -31,17 +33,18 @@ def test_a_run_starts_on_pytorch_while_compiling_and_switches_between_epochs(mon
                                       learning_rate=0.01)
     dataset = make_dataset(project.data)
     pipe = Pipe()
-    session = _Session(Job(project.network.to_dict(), dataset, config, None), pipe)
-    session.obey("step", "epoch")
-    session.obey("step", "batch")  # in the middle of epoch 2: no switch there
+    session = _Run(1, Job(project.network.to_dict(), 1, config, None), dataset, pipe)
+    session.obey(Request(2, p.STEP, "epoch"))
+    session.obey(Request(3, p.STEP, "batch"))  # in the middle of epoch 2: no switch there
     fast._ready.set()
-    session.obey("resume", None)
+    session.obey(Request(4, p.PLAY))
     while not session.paused:
         session.run_a_little()
-    engines = [update.frame.engine for kind, update in pipe.sent if kind == "update"]
+    updates = [event.payload for event in pipe.sent if event.kind == p.UPDATE]
+    engines = [update.frame.engine for update in updates]
     assert engines[0] == "torch" and engines[-1] == "fast"
-    final = pipe.sent[-1][1]
-    assert final.state == FINISHED and final.frame.snapshot.epoch == 6
+    final = updates[-1]
+    assert final.state == p.FINISHED and final.frame.snapshot.epoch == 6
     assert [r.epoch for r in session.trainer.history] == [1, 2, 3, 4, 5, 6]
     reference = Trainer(project.network, dataset, config)
     reference.train()
