@@ -8,8 +8,8 @@ import numpy as np
 from playground.core.datasets import make_dataset
 from playground.core.presets import load_preset
 from playground.core.training import fast
-from playground.core.training.engine import Trainer
 from playground.core.training import protocol as p
+from playground.core.training.engine import Trainer
 from playground.core.training.protocol import Job, Request
 from playground.core.training.session import _Run
 
