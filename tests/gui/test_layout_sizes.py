@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from playground.core.presets import load_preset
 from playground.gui.document import Document
 from playground.gui.main_window import MainWindow
+from tests.gui.conftest import wait_for_preview
 
 SIZES = ((1280, 800), (1600, 1000), (1920, 1080))
 PRESETS = ("circle", "spiral", "digits-cnn", "parity-lstm", "digits-autoencoder")
@@ -145,9 +146,10 @@ def test_every_preset_fits_the_window(size, qtbot, tmp_path):
     qtbot.waitExposed(window)
     shots = os.environ.get("LAYOUT_SHOTS")
     problems = []
-    for name in PRESETS:
+    for count, name in enumerate(PRESETS, start=1):
         if name != PRESETS[0]:
             window.set_document(Document.untitled(load_preset(name)))
+        wait_for_preview(window.controller, qtbot, count)  # the views' first picture
         qtbot.wait(10)  # the deferred fit and dock sizing
         problems += check_window(window, qtbot, f"{name} {size[0]}x{size[1]}")
         if shots:

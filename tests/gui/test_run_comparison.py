@@ -9,6 +9,7 @@ from playground.core.presets import load_preset
 from playground.core.training.snapshots import EpochRecord
 from playground.gui.document import Document
 from playground.gui.worker import FINISHED, PAUSED
+from tests.gui.conftest import wait_for_preview
 
 
 def first_epoch(window, qtbot) -> float:
@@ -87,6 +88,7 @@ def test_kept_runs_belong_to_their_project(window, qtbot, tmp_path):
     curves.keep_action.trigger()
     assert len(curves.kept) == 1
     window.set_document(Document.untitled(load_preset("xor")))  # File → New
+    wait_for_preview(window.controller, qtbot, window.controller.previews + 1)
     assert not curves.kept and not curves.runs_caption.isVisible()
     kept_items = [item for item in curves.loss_plot.getPlotItem().listDataItems()
                   if item.xData is not None and len(item.xData) == len(long_run)]
