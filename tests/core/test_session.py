@@ -107,7 +107,7 @@ def test_the_speed_setting_trains_that_many_steps_between_frames(client):
     start = slow[-1]
     fast = [u.frame.snapshot.step for u in updates(events_until(
         client, lambda e: e.kind == p.UPDATE and e.payload.frame.snapshot.step > start + 200))]
-    assert max(np.diff(fast)) > 1
+    assert max(np.diff([start, *fast])) > 1  # many steps a frame (one frame may do them all)
     pause = client.request(p.PAUSE)
     events_until(client, lambda e: e.id == pause)
 
