@@ -78,6 +78,7 @@ class TrainingController(QObject):
         self.last_weights: tuple[dict[str, np.ndarray], int, int] | None = None
         self.devices: dict[str, Any] = {"cpu": True, "cuda": False, "mps": False,
                                         "auto": "cpu"}
+        self._devices_known = False  # until the process has said which devices it has
         self.previews = 0  # previews received (each one computed by the process)
         self.steps_per_frame: int | None = None  # the speed setting; None: as fast as it goes
         self.probe_sample: int | np.ndarray = 0  # what the image and sequence views look at
@@ -102,6 +103,15 @@ class TrainingController(QObject):
         self.stop_training()
         self.document = follow(self.document, document, self._document_changed)
         self.show_initial_frame()
+        self._note_missing_device()
+
+    def _note_missing_device(self) -> None:
+        """Say so when the project asks for a GPU this machine lacks (the training process
+        uses the CPU instead; the project keeps its setting)."""
+        device = self.document.project.training.device
+        if device in ("cuda", "mps") and self._devices_known and not self.devices.get(device):
+            self.message.emit(f"This project was set to train on {device.upper()}, which this "
+                              "machine does not have: it trains on the CPU here.")
 
     # ---- commands ------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -356,8 +366,9 @@ class TrainingController(QObject):
                     document.project.weights is weights:
                 document.set_weights(*payload)
         elif kind == p.DEVICES:
-            self.devices = payload
+            self.devices, self._devices_known = payload, True
             self.devicesKnown.emit(payload)
+            self._note_missing_device()
         elif kind == p.READ_IMAGE:
             self.imageRead.emit(*payload)
         elif kind == p.DECODE:

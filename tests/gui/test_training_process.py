@@ -4,6 +4,7 @@ process never freezes the window, and a storm of changes computes one preview.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
 
@@ -93,3 +94,24 @@ def test_a_stopped_process_does_not_block_pause_or_save(window, qtbot, tmp_path)
             np.testing.assert_array_equal(saved[name], values)
     finally:
         os.kill(pid, signal.SIGCONT)
+
+
+@pytest.mark.skipif(shutil.which("nvidia-smi") is not None,
+                    reason="this machine may have a GPU")
+def test_a_project_saved_for_a_gpu_trains_on_the_cpu_here_and_says_so(window, qtbot):
+    from playground.core.presets import load_preset
+    from playground.gui.document import Document
+
+    controller = window.controller
+    qtbot.waitUntil(lambda: controller._devices_known, timeout=30_000)
+    project = load_preset("xor")
+    project.training = project.training.replace(device="cuda")
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    window.set_document(Document.untitled(project))
+    assert any("set to train on CUDA" in m and "on the CPU" in m for m in messages)
+    wait_for_preview(controller, qtbot, controller.previews + 1)
+    assert controller.last_frame is not None and controller.state != FAILED
+    controller.step("epoch")
+    qtbot.waitUntil(lambda: controller.last_frame.snapshot.epoch >= 1, timeout=30_000)
+    assert window.document.project.training.device == "cuda"  # the project keeps it

@@ -48,6 +48,18 @@ FAULT_AT_STEP = "PLAYGROUND_FAULT_AT_STEP"
 KEPT_DATASETS = 2  # data sets kept by token (a run may still use the previous one)
 
 
+def _here(job: Job) -> Job:
+    """The job with a device this machine lacks replaced by the CPU: a project saved on a
+    GPU machine previews and trains anywhere (the window says so; the project keeps it)."""
+    from dataclasses import replace
+
+    from playground.core.training.runtime import available
+
+    device, _ = available(job.config.device)
+    return job if device == job.config.device else \
+        replace(job, config=job.config.replace(device=device))
+
+
 def user_error_types() -> tuple[type[Exception], ...]:
     """The errors that mean "this network or setting cannot train", not a bug."""
     from playground.core.datafit import DataMismatch
@@ -97,6 +109,7 @@ class _Run:
         from playground.core.training.factory import make_trainer, switch_engine
 
         self.id = run_id
+        job = _here(job)
         # A network the fast engine trains starts on PyTorch until its kernels are compiled.
         self.trainer = make_trainer(NetworkSpec.from_dict(job.network), dataset, job.config,
                                     job.weights, reserve_core=True, epoch=job.epoch,
@@ -320,6 +333,7 @@ class _Service:
         from playground.core.training.engine import TrainerBase
         from playground.core.training.perceptron import PerceptronTrainer
 
+        job = _here(job)
         rule = PerceptronTrainer if job.config.algorithm == "perceptron" else TrainerBase
         self.viewer = None
         trainer = rule(NetworkSpec.from_dict(job.network), self.datasets[job.data_token],
@@ -333,7 +347,7 @@ class _Service:
         from playground.core.spec import NetworkSpec
         from playground.core.training.engine import TrainerBase
 
-        job = order.job
+        job = _here(order.job)
         try:
             trainer = TrainerBase(NetworkSpec.from_dict(job.network),
                                   self.datasets[job.data_token], job.config, job.weights)
