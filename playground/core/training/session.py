@@ -412,8 +412,17 @@ def _warm_up() -> None:
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
-def serve(conn: Connection) -> None:
-    """The training process: obey requests until told to quit or the window goes away."""
+# What a fork server imports once for every training process (imports only: no torch op
+# runs there, so no thread pool is forked).
+PRELOAD = ("torch", "playground.core.probes", "playground.core.training.factory")
+
+
+def serve(conn: Connection, environ: dict[str, str] | None = None) -> None:
+    """The training process: obey requests until told to quit or the window goes away.
+    `environ` is the window's environment (a forked process starts with the server's)."""
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     service = _Service(conn)
     heart = threading.Thread(target=service.conn.beat, name="heartbeat", daemon=True)
