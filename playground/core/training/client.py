@@ -36,12 +36,11 @@ class TrainingClient:
 
     def __init__(self) -> None:
         context = _context()
-        self._conn, child = context.Pipe()
+        self._conn, self._child = context.Pipe()
         # A forked process keeps the server's environment: hand it this one's.
-        self.process = context.Process(target=serve, args=(child, dict(os.environ)),
+        self.process = context.Process(target=serve, args=(self._child, dict(os.environ)),
                                        daemon=True, name="playground-training")
-        self.process.start()
-        child.close()
+        self._started = threading.Event()  # set once `start` returned (or failed)
         self._ids = itertools.count(1)
         self.last_heard: float | None = None  # when the process last said anything
         self._waiting: dict[int, tuple[str, float]] = {}  # id → (kind, when sent)
@@ -53,11 +52,12 @@ class TrainingClient:
 
     @property
     def alive(self) -> bool:
-        return self.process.is_alive()
+        """Whether the process runs (or is still starting)."""
+        return not self._started.is_set() or self.process.is_alive()
 
     @property
     def pid(self) -> int | None:
-        return self.process.pid
+        return self.process.pid if self._started.is_set() else None
 
     def request(self, kind: str, payload: Any = None) -> int:
         """Queue a request and return its id. A request of a superseding kind waits for the
@@ -98,6 +98,11 @@ class TrainingClient:
         """Ask the process to quit; end it if it does not (a stopped one is killed)."""
         self._send(Request(0, "quit"))
         self._outbox.put(None)
+        self._started.wait()  # a start under way ends within the server's imports
+        if self.process.pid is None:  # it never started
+            self._writer.join(timeout)
+            self._conn.close()
+            return
         self.process.join(timeout)
         if self.process.is_alive():
             self.process.kill()  # SIGKILL also ends a stopped process
@@ -111,7 +116,16 @@ class TrainingClient:
         self._outbox.put(message)
 
     def _write(self) -> None:
-        """The writer thread: a full pipe (a stopped process) blocks it, not the window."""
+        """The writer thread: starts the process (a fork server imports torch before its
+        first fork: seconds the window does not wait), then sends; a full pipe (a stopped
+        process) blocks this thread, not the window."""
+        try:
+            self.process.start()
+        except OSError:
+            return  # `alive` says it is gone; the window reports it and starts another
+        finally:
+            self._child.close()
+            self._started.set()
         while (message := self._outbox.get()) is not None:
             try:
                 self._conn.send(message)
