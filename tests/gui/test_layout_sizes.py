@@ -136,6 +136,12 @@ def check_window(window: MainWindow, qtbot, name: str) -> list[str]:
     return sorted(set(problems))
 
 
+def settle(window: MainWindow, qtbot) -> None:
+    """Wait until the deferred canvas fit and dock sizing (zero-time timers) have run."""
+    qtbot.waitUntil(lambda: not window._sizing._timer.isActive()
+                    and not window.view._refit.isActive())
+
+
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_preset_fits_the_window(size, qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -150,7 +156,7 @@ def test_every_preset_fits_the_window(size, qtbot, tmp_path):
         if name != PRESETS[0]:
             window.set_document(Document.untitled(load_preset(name)))
         wait_for_preview(window.controller, qtbot, count)  # the views' first picture
-        qtbot.wait(10)  # the deferred fit and dock sizing
+        settle(window, qtbot)  # the deferred fit and dock sizing
         problems += check_window(window, qtbot, f"{name} {size[0]}x{size[1]}")
         if shots:
             window.grab().save(str(Path(shots) / f"{name}-{size[0]}x{size[1]}.png"))
@@ -166,7 +172,7 @@ def test_the_canvas_fits_the_network_until_the_user_zooms(window, qtbot):
     view.zoom_by(0.8)
     zoomed = view.zoom()
     window.resize(1280, 800)
-    qtbot.wait(10)
+    settle(window, qtbot)
     assert view.zoom() == zoomed and not view.auto_fit
     window.fit_action.trigger()  # Ctrl+0 fits and follows resizes again
     assert view.auto_fit
@@ -179,7 +185,7 @@ def test_the_output_view_grows_with_the_window(window, qtbot):
     widths = []
     for size in SIZES:
         window.resize(*size)
-        qtbot.wait(10)
+        settle(window, qtbot)
         widths.append(window.boundary.width())
     assert widths == sorted(widths) and widths[0] < widths[-1]
 
@@ -210,5 +216,5 @@ def test_sizes_the_user_chose_stay_when_the_window_grows(window, qtbot):
                        edge)
     qtbot.waitUntil(lambda: output.width() == 440)
     window.resize(1920, 1080)
-    qtbot.wait(20)
+    settle(window, qtbot)
     assert output.width() == 440
