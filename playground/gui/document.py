@@ -19,6 +19,7 @@ from playground.core.datasets.imported import ImportedData
 from playground.core.graph import GraphInfo, analyse
 from playground.core.project import Project, load_project, save_project
 from playground.core.spec import NetworkSpec
+from playground.core.training.config import TrainConfigError
 
 
 def _state(project: Project) -> dict[str, Any]:
@@ -150,6 +151,17 @@ class Document(QObject):
     def set_training(self, **changes: Any) -> None:
         self.edit("Change training settings",
                   lambda p: setattr(p, "training", p.training.replace(**changes)))
+
+    def change_training(self, field: str, value: Any) -> str:
+        """Change one training setting as one undoable edit, unless it is None or unchanged;
+        returns why the setting was refused ('' when it was not)."""
+        if value is None or getattr(self.project.training, field) == value:
+            return ""
+        try:
+            self.set_training(**{field: value})
+        except TrainConfigError as err:
+            return str(err)
+        return ""
 
     def set_weights(self, weights: dict | None, epoch: int = 0) -> None:
         """New trained weights, trained for `epoch` epochs (not an undo step: training is

@@ -31,7 +31,7 @@ from playground.core.datasets import DATASETS, DataConfigError
 from playground.core.datasets.info import KIND_PLANE, TASK_REGRESSION
 from playground.core.frames import Frame
 from playground.core.layers import ACTIVATIONS, KINDS, SpecError
-from playground.core.training.config import PARAMS, TrainConfigError
+from playground.core.training.config import PARAMS
 from playground.gui.document import Document, follow
 from playground.gui.panels.inspector import CHOICE_NAMES
 from playground.gui.panels.rate_combo import RateCombo
@@ -259,12 +259,8 @@ class TopBar(QToolBar):
 
     # ---- edits ----------------------------------------------------------------------------
     def _set(self, field: str, value: Any) -> None:
-        if value is None or getattr(self._document.project.training, field) == value:
-            return
-        try:
-            self._document.set_training(**{field: value})
-        except TrainConfigError as err:
-            self.message.emit(str(err))
+        if refused := self._document.change_training(field, value):
+            self.message.emit(refused)
             self._refresh()
 
     @Slot(str)

@@ -35,7 +35,6 @@ from playground.core.graph import LOSSES_FOR_TASK
 from playground.core.layers import SpecError
 from playground.core.seeds import MAX_SEED
 from playground.core.spec import NetworkSpec
-from playground.core.training.config import TrainConfigError
 from playground.gui.document import Document, follow
 from playground.gui.panels.batch_mode import BatchModeButtons
 from playground.gui.panels.rate_combo import RateCombo
@@ -506,12 +505,8 @@ class TrainingPanel(QWidget):
     # ---- edits ----------------------------------------------------------------------------
     def _set(self, field: str, value: Any) -> None:
         """Change one training setting as one undoable edit, unless it is unchanged."""
-        if value is None or getattr(self._document.project.training, field) == value:
-            return
-        try:
-            self._document.set_training(**{field: value})
-        except TrainConfigError as err:
-            self._show_status(str(err), error=True)
+        if refused := self._document.change_training(field, value):
+            self._show_status(refused, error=True)
             self._refresh()
 
     @Slot(str)
