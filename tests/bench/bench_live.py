@@ -92,7 +92,7 @@ class Probe:
 
 def window_for(epochs: int) -> MainWindow:
     project = load_preset("circle")
-    project.training = project.training.replace(epochs=epochs)
+    project.training = project.training.replace(epochs=epochs, epoch_limit=True)
     scratch = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-live.ini"
     window = MainWindow(QSettings(str(scratch), QSettings.Format.IniFormat),
                         Document.untitled(project))
