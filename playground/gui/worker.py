@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
 
 from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
@@ -43,7 +43,7 @@ from playground.core.training.protocol import (
 from playground.core.training.snapshots import EpochRecord
 from playground.gui.document import Document, follow
 
-POLL_MS = 33  # about 30 frames a second
+POLL_MS = 33  # the timer that also reads what the notifier may miss (a dead process)
 NOT_RESPONDING_S = 1.5  # this long without a heartbeat: the process is stopped or swapping
 EXPORT_WAIT_S = 30.0  # closing the window lets an export this long finish its file
 RESTARTS_PER_MINUTE = 3  # a process that keeps dying is not started again and again
@@ -94,9 +94,10 @@ class TrainingController(QObject):
         self._tokens = itertools.count(1)
         self._warned = False
         self._starts: deque[float] = deque(maxlen=RESTARTS_PER_MINUTE)
-        self._timer = QTimer(self)
+        self._timer = QTimer(self)  # heartbeats, held requests, and a dead process
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
+        self._notifier: QSocketNotifier | None = None  # a frame is read as soon as it comes
         document.changed.connect(self._document_changed)
 
     def set_document(self, document: Document) -> None:
@@ -123,6 +124,18 @@ class TrainingController(QObject):
         self._data = None
         self._ask(p.DEVICES)
         self._timer.start()
+        self._notifier = QSocketNotifier(self.client.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._poll)
+
+    def _close_client(self, timeout: float = 2.0) -> None:
+        """Stop listening to the training process, then end it."""
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self.client is not None:
+            self.client.close(timeout)
+            self.client = None
 
     @Slot()
     def play(self) -> None:
@@ -212,9 +225,8 @@ class TrainingController(QObject):
         """Stop training and end the training process."""
         self.stop_training()
         self._timer.stop()
-        if self.client is not None:  # an export asked for is finished first
-            self.client.close(EXPORT_WAIT_S if p.EXPORT in self._asked.values() else 2.0)
-            self.client = None
+        # an export asked for is finished first
+        self._close_client(EXPORT_WAIT_S if p.EXPORT in self._asked.values() else 2.0)
 
     def show_initial_frame(self) -> None:
         """Ask for a picture of the untrained (or loaded) network, without training. The
@@ -395,8 +407,7 @@ class TrainingController(QObject):
     def _process_died(self, client: TrainingClient) -> None:
         """Say so, keep the weights received last, start a new process, reload."""
         code = client.process.exitcode
-        client.close()
-        self.client = None
+        self._close_client()
         if self.loaded:
             self.sync_weights()
         self._end_run(IDLE)

@@ -1,9 +1,11 @@
 """Live training in the real window (offscreen), measured in one run.
 
-1. Throughput on `circle` with every live view open, against the bare engine and a bare
-   PyTorch loop on the same model, data and batch (target ≥ 0.9 of the bare loop).
+1. Throughput on `circle` with every live view open, in epochs per second, against the same
+   engine the window picks (the fast one for `circle`) training headless, and against a bare
+   PyTorch loop on the same model, data and batch (fewer epochs: a rate). Targets:
+   live_over_bare >= 0.95; live_over_fast >= 0.8 (the window costs the fast engine < 20 %).
 2. Main-thread responsiveness while training: latency of a 10 ms timer probe, p50 and p99
-   (target p99 < 50 ms), and the achieved redraw rate (target ≥ 25 Hz).
+   (target p99 < 30 ms), and the achieved redraw rate (target >= 30 Hz).
 3. Epochs per second on `circle` with the live view on.
 4. Memory: peak resident size of the app (window and training process together) over a long
    run with every view open (target < 600 MB) and its growth from the first to the last 20
@@ -14,7 +16,7 @@
    one): import, preview and training on it in the window, measured with the same timer
    probe: first_frame_s after Play (< 1.0), p99_ms (< 50) and max_stall_ms (< 100).
 
-    python tests/bench/bench_live.py [--epochs 300] [--memory-seconds 120] [--interact]
+    python tests/bench/bench_live.py [--epochs 20000] [--memory-seconds 120] [--interact]
     python tests/bench/bench_live.py --make-data /tmp/big.npz
     python tests/bench/bench_live.py --data /tmp/big.npz
 
@@ -44,6 +46,7 @@ if __name__ == "__main__":  # the training process imports this file again: keep
     from playground.core.datasets import make_dataset
     from playground.core.presets import load_preset
     from playground.core.training.engine import Trainer
+    from playground.core.training.factory import engine_of, make_trainer
     from playground.gui.document import Document
     from playground.gui.main_window import MainWindow
     from playground.gui.worker import FINISHED
@@ -223,7 +226,7 @@ def data_run(app: QApplication, path: Path, seconds: float) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--epochs", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-seconds", type=float, default=120.0)
     parser.add_argument("--interact", action="store_true",
@@ -256,33 +259,36 @@ def main() -> None:
     project = load_preset("circle")
     config = project.training.replace(epochs=args.epochs)
     data = make_dataset(project.data)
+    bare_epochs = min(args.epochs, 300)  # the bare PyTorch loop is slow: fewer epochs, a rate
     runs = []
     for _ in range(args.repeats):
-        engine = Trainer(project.network, data, config, reserve_core=True)
-        bare = bare_loop(engine, args.epochs)
+        torch_engine = Trainer(project.network, data, config.replace(epochs=bare_epochs),
+                               reserve_core=True)
+        bare_rate = bare_epochs / bare_loop(torch_engine, bare_epochs)
+        engine = make_trainer(project.network, data, config, reserve_core=True)
         started = time.perf_counter()
         engine.train()
-        engine_wall = time.perf_counter() - started
-        runs.append((bare, engine_wall, live_run(app, args.epochs, args.interact)))
-    steps = runs[0][2]["steps"]
+        engine_rate = args.epochs / (time.perf_counter() - started)
+        live = live_run(app, args.epochs, args.interact)
+        runs.append((bare_rate, engine_rate, args.epochs / live["wall"], live))
     median = statistics.median
-    bare, engine_wall = median(r[0] for r in runs), median(r[1] for r in runs)
-    live = {k: median(r[2][k] for r in runs) for k in runs[0][2]}
-    print(f"circle, {args.epochs} epochs, {steps} steps, batch 10, median of {args.repeats}")
-    print(f"1. throughput: bare loop {steps / bare:,.0f} steps/s, bare engine "
-          f"{steps / engine_wall:,.0f} steps/s, live window {steps / live['wall']:,.0f} steps/s"
-          f" -> live/bare loop = {median(r[0] / r[2]['wall'] for r in runs):.3f}, "
-          f"live/engine = {median(r[1] / r[2]['wall'] for r in runs):.3f}")
+    live = {k: median(r[3][k] for r in runs) for k in runs[0][3]}
+    bare_rate, engine_rate, live_rate = (median(r[i] for r in runs) for i in range(3))
+    name = engine_of(engine)
+    print(f"circle, {args.epochs} epochs ({live['steps']} steps), batch 10, "
+          f"median of {args.repeats}; engine: {name}")
+    print(f"1. epochs per second: bare PyTorch loop {bare_rate:,.0f}, the {name} engine alone "
+          f"{engine_rate:,.0f}, the live window {live_rate:,.0f} -> live/bare loop = "
+          f"{median(r[2] / r[0] for r in runs):.3f}, live/engine = "
+          f"{median(r[2] / r[1] for r in runs):.3f}")
     print(f"2. main thread: timer lateness p50 {live['p50']:.0f} ms, p99 {live['p99']:.0f} ms;"
           f" redraws {live['redraw_hz']:.1f} per second")
-    print(f"3. epochs per second with the live view: {args.epochs / live['wall']:.0f}")
     print(json.dumps({
-        "preset": "circle", "interact": args.interact,
-        "live_over_bare": round(median(r[0] / r[2]["wall"] for r in runs), 3),
-        "live_over_engine": round(median(r[1] / r[2]["wall"] for r in runs), 3),
+        "preset": "circle", "interact": args.interact, "engine": name,
+        "live_over_bare": round(median(r[2] / r[0] for r in runs), 3),
+        f"live_over_{name}": round(median(r[2] / r[1] for r in runs), 3),
         "redraw_hz": round(live["redraw_hz"], 1), "p50_ms": live["p50"],
-        "p99_ms": live["p99"], "epochs_per_second": round(args.epochs / live["wall"], 1)}))
-
+        "p99_ms": live["p99"], "epochs_per_second": round(live_rate, 1)}))
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,7 @@ from playground.core.training.snapshots import EpochRecord
 from playground.gui import theme
 from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.colormaps import class_lut, diverging_lut, to_qimage
-from playground.gui.plots.curves import MAX_POINTS, CurvesView, log_ticks, thin
+from playground.gui.plots.curves import MAX_POINTS, CurvesView, log_ticks, nice_ceiling, thin
 
 STEPS = 50
 
@@ -246,6 +246,28 @@ class PaintCounter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         self.count += event.type() == QEvent.Type.Paint
         return False
+
+
+def test_nice_ceilings_are_round_numbers_at_or_above_the_value():
+    assert [nice_ceiling(v) for v in (0.8, 0.81, 1, 7, 9, 10, 11, 1001, 2.5e5)] == \
+        [0.8, 1, 1, 8, 10, 10, 15, 1500, 3e5]
+
+
+def test_live_axes_change_only_at_round_numbers_and_show_every_point(curves):
+    """A live run adds epochs at every frame; the axes (whose tick layout costs more than
+    the curves) move a few times a decade, and every point drawn stays in view."""
+    history, ranges = [], set()
+    for epoch in range(1, 401):
+        history.append(record(epoch, 2.0 / epoch ** 0.5, 2.2 / epoch ** 0.5, 0.5, 0.6))
+        curves.show_history(history)
+        (x_low, x_high), (y_low, y_high) = curves.loss_plot.viewRange()
+        ranges.add((round(x_high, 6), round(y_high, 6)))
+        assert x_low <= 1 and x_high >= epoch
+        assert y_low <= 0 and y_high >= 2.2
+    assert len(ranges) <= 20  # 400 frames: 1, 1.5, 2, 3, … per decade of epochs
+    curves.log_box.click()
+    low, high = curves.loss_plot.viewRange()[1]
+    assert low <= np.log10(2.0 / 400 ** 0.5) and high >= np.log10(2.2)
 
 
 def test_each_new_epoch_costs_one_paint_of_the_loss_plot_not_two(curves):

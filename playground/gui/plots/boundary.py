@@ -114,6 +114,7 @@ class BoundaryView(QWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen(text, width=2), connect="finite")
         for item in (self.test_scatter, self.train_scatter, self.curve):
             self.plot.addItem(item)
+        self._bar_levels: tuple[float, float] | None = None
         self.color_bar = pg.ColorBarItem(values=(0.0, 1.0), width=BAR_WIDTH, interactive=False,
                                          colorMapMenu=False)
         for name in ("left", "right", "top", "bottom"):
@@ -256,8 +257,10 @@ class BoundaryView(QWidget):
     def _use_lut(self, levels: tuple[float, float]) -> None:
         """Class colours for multi-class, else the orange-white-blue scale; a matching bar."""
         classes = int(round(levels[1])) + 1 if self._task == TASK_MULTICLASS else 0
-        bar = (levels[0] - 0.5, levels[1] + 0.5) if classes else levels
-        self.color_bar.setLevels(bar)
+        bar = (levels[0] - 0.5, levels[1] + 0.5) if classes else tuple(levels)
+        if bar != self._bar_levels:  # new levels lay the bar's axis out again: only on change
+            self._bar_levels = bar
+            self.color_bar.setLevels(bar)
         if classes == self._lut_classes:
             return
         self._lut_classes = classes

@@ -36,6 +36,7 @@ from playground.core.project import Project
 from playground.core.training.snapshots import EpochRecord
 
 MAX_POINTS = 2000
+NICE_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 TEST_COLOR = QColor("#1a73e8")
 BATCH_COLOR = QColor(128, 128, 128)
 # The curves: the record field each one draws, and the plot it is on.
@@ -84,6 +85,14 @@ def thin(epochs: list[int], values: list[float], limit: int = MAX_POINTS
     if step > 1 and (n - 1) % step:
         xs, ys = [*xs, epochs[-1]], [*ys, values[-1]]
     return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k at or above `value` (> 0): the axes
+    grow in these steps, so their ticks are laid out again a few times a decade, not at
+    every frame (a new layout of an axis costs more than drawing its curves)."""
+    decade = 10.0 ** math.floor(math.log10(value))
+    return next(m * decade for m in NICE_STEPS if m * decade >= value * (1 - 1e-12))
 
 
 def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
@@ -137,6 +146,7 @@ class CurvesView(QWidget):
         super().__init__(parent)
         self._seen = 0
         self._last: EpochRecord | None = None
+        self._ranges: tuple | None = None  # the loss plot's (x, y) ranges set last
         self._hover_epoch: float | None = None
         self.kept: list[KeptRun] = []
         self._kept_curves: list[pg.PlotDataItem] = []
@@ -299,20 +309,56 @@ class CurvesView(QWidget):
             curve.setData(*thin(series.epochs, series.values))
         latest = now if now is not None else (history[-1] if history else None)
         self.summary.setText(self._summary(latest) if latest is not None else "")
+        self._fit_ranges()
         if self._hover_epoch is not None:
             self.hover_at(self._hover_epoch)
-        self._settle_ranges()
 
-    def _settle_ranges(self) -> None:
-        """Fit the auto-ranges to the new data now. pyqtgraph would do it while painting, and
-        the range change would then ask for a second paint: twice the drawing per frame."""
-        for plot in (self.loss_plot, self.accuracy_plot):
+    def _fit_ranges(self) -> None:
+        """Show every drawn point: epochs from the first to a round number at or above the
+        last, losses from 0 (or their least, on the log scale) to a round number at or above
+        the largest. The range changes only when the data pass such a number, so the axes
+        are not laid out again at every frame (pyqtgraph's auto-range would)."""
+        drawn = {name: (curve.xData, curve.yData) for name, curve in self.curves.items()
+                 if curve.isVisible() and curve.xData is not None and len(curve.xData)}
+        if not drawn:
+            return
+        kept = [(run.epochs, run.losses) for run in self.kept]
+        epochs = np.concatenate([xs for xs, _ in [*drawn.values(), *kept]])
+        first, last = float(epochs.min()), float(epochs.max())
+        x_range = (first, first + nice_ceiling(max(last - first, 1.0)))
+        losses = np.concatenate([ys for name, (_, ys) in drawn.items() if name in LOSS_FIELDS]
+                                + [ys for _, ys in kept] + [np.empty(0)])
+        y_range = self._loss_range(losses[np.isfinite(losses)])
+        if (x_range, y_range) == self._ranges:
+            return
+        self._ranges = (x_range, y_range)
+        self.loss_plot.setXRange(*x_range, padding=0.01)
+        if y_range is not None:
+            self.loss_plot.setYRange(*y_range, padding=0.03)
+        for plot in (self.loss_plot, self.accuracy_plot):  # lay out now, not in a 2nd paint
             plot.getViewBox().prepareForPaint()
+
+    def _loss_range(self, losses: np.ndarray) -> tuple[float, float] | None:
+        """The loss axis' range for these values (log10 of them on the log scale)."""
+        if self.log_box.isChecked():
+            losses = losses[losses > 0]
+            if not len(losses):
+                return None
+            low, high = (math.floor(10 * math.log10(losses.min())) / 10,
+                         math.ceil(10 * math.log10(losses.max())) / 10)  # tenths of a decade
+            return (low, high if high > low else low + 0.1)
+        if not len(losses):
+            return None
+        low, high = float(losses.min()), float(losses.max())
+        low = 0.0 if low >= 0 else -nice_ceiling(-low)
+        high = nice_ceiling(high) if high > 0 else 0.0
+        return (low, high if high > low else low + 1.0)
 
     def clear(self) -> None:
         """Forget the history: empty curves, no summary (a reset or a new run)."""
         self._seen, self._last = 0, None
         self._reset_series()
+        self._ranges = None
         for curve in self.curves.values():
             curve.setData([], [])
         self._set_caption()
@@ -378,6 +424,7 @@ class CurvesView(QWidget):
         self.runs_caption.setText("Kept runs (same start weights for the same seed): "
                                   + " &nbsp;".join(parts))
         self.runs_caption.setVisible(bool(self.kept))
+        self._fit_ranges()
 
     # ---- hover ----------------------------------------------------------------------------
     def hover_at(self, epoch: float) -> None:
@@ -439,12 +486,15 @@ class CurvesView(QWidget):
     def _on_batch_toggled(self, checked: bool) -> None:
         self.batch_loss_curve.setVisible(checked)
         self._set_caption()
+        self._fit_ranges()
 
     @Slot(bool)
     def _on_log_toggled(self, checked: bool) -> None:
         self.loss_plot.setLogMode(y=checked)
         if not checked:
             self.loss_plot.getAxis("left").setTicks(None)
+        self._ranges = None
+        self._fit_ranges()
 
     @Slot(object, object, object)
     def _on_loss_range_changed(self, *_args: object) -> None:
