@@ -62,6 +62,11 @@ class Scaling:
         return data
 
 
+def scaled_targets(scaling: Scaling | None) -> bool:
+    """Whether plots of targets and outputs show standardised values (and must say so)."""
+    return scaling is not None and scaling.scales_targets
+
+
 def _moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.asarray(values, dtype=np.float64)
     mean = values.mean(axis=0)

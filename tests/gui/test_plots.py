@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from playground.core.datasets import DataConfig, make_dataset
 from playground.core.presets import load_preset
 from playground.core.probes import Frame, make_frame
+from playground.core.scaling import Scaling
 from playground.core.spec import sequential
 from playground.core.training.config import TrainConfig
 from playground.core.training.factory import make_trainer
@@ -169,6 +170,25 @@ def test_one_dimensional_data_draws_the_prediction_as_a_curve(boundary, sine):
     data = sine[0].dataset
     expected = np.column_stack([data.points_train[:, 0], data.y_train.ravel()])
     np.testing.assert_allclose(scatter_points(view.train_scatter), expected, rtol=1e-6)
+
+
+def test_standardised_regression_targets_are_labelled_so(boundary, sine, reg_plane):
+    """Imported regression targets are standardised: the plot's value axis says so."""
+    def standardised(run):
+        data = run[0].dataset
+        return replace(data, scaling=Scaling.fit(data.x_train, data.y_train))
+
+    boundary.set_dataset(standardised(sine))
+    boundary.show_frame(sine[1])
+    left = boundary.plot.getAxis("left")
+    assert left.label.isVisible() and left.labelText == "standardised target"
+    boundary.set_dataset(standardised(reg_plane))
+    boundary.show_frame(reg_plane[1])
+    assert boundary.color_bar.axis.labelText == "output (standardised targets)"
+    assert not boundary.plot.getAxis("left").label.isVisible()
+    boundary.set_dataset(reg_plane[0].dataset)  # raw targets: plain names
+    boundary.show_frame(reg_plane[1])
+    assert boundary.color_bar.axis.labelText == "output"
 
 
 def test_regression_is_never_discretised(boundary, reg_plane):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 from playground.core.datasets import Dataset
 from playground.core.frames import Frame
 from playground.core.layers import SpecError
+from playground.core.scaling import scaled_targets
 from playground.gui.document import Document, follow
 from playground.gui.plots.points import still_plot
 
@@ -43,6 +44,7 @@ class ApproximationView(QWidget):
         self.plot.addItem(self.targets)
         self.plot.addItem(self.fit)
         self.parts: list[pg.PlotDataItem] = []
+        self._targets_note = ""
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.units_slider = QSlider(Qt.Orientation.Horizontal)
@@ -78,6 +80,8 @@ class ApproximationView(QWidget):
         return dense[0].id if len(dense) == 1 and len(self.document.spec.layers) == 3 else None
 
     def set_dataset(self, dataset: Dataset) -> None:
+        self._targets_note = " (standardised, as the network learns them)" \
+            if scaled_targets(dataset.scaling) else ""
         if dataset.input_dim == 1 and dataset.plottable:
             self.targets.setData(dataset.points_train[:, 0], dataset.y_train.ravel())
         else:
@@ -104,7 +108,8 @@ class ApproximationView(QWidget):
         self.fit.setData(xs, frame.output)
         self.caption.setText(
             f"━ F(x) = Σᵢ αᵢφ(wᵢx + bᵢ) + b, the sum of the {len(parts)} thin curves (each "
-            f"hidden unit's part) and b = {frame.contribution_bias:.3g}; ● the targets")
+            f"hidden unit's part) and b = {frame.contribution_bias:.3g}; ● the targets"
+            f"{self._targets_note}")
 
     # ---- the slider -----------------------------------------------------------------------
     @Slot()

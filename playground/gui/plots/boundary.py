@@ -21,6 +21,7 @@ from playground.core.datasets import (
     Dataset,
 )
 from playground.core.frames import Frame
+from playground.core.scaling import scaled_targets
 from playground.gui.plots.colormaps import class_lut, diverging_lut
 from playground.gui.plots.points import (
     LUT_SIZE,
@@ -115,6 +116,7 @@ class BoundaryView(QWidget):
         for item in (self.test_scatter, self.train_scatter, self.curve):
             self.plot.addItem(item)
         self._bar_levels: tuple[float, float] | None = None
+        self._value_label = "output"
         self.color_bar = pg.ColorBarItem(values=(0.0, 1.0), width=BAR_WIDTH, interactive=False,
                                          colorMapMenu=False)
         for name in ("left", "right", "top", "bottom"):
@@ -143,6 +145,16 @@ class BoundaryView(QWidget):
     def set_dataset(self, dataset: Dataset) -> None:
         """Draw `dataset`'s points: coloured by class, or by target value for regression."""
         self._task = dataset.task
+        # Imported regression targets are standardised: the output is in those units.
+        standardised = scaled_targets(dataset.scaling)
+        self._value_label = "output (standardised targets)" if standardised else "output"
+        if self._lut_classes == 0:
+            self.color_bar.axis.setLabel(self._value_label)
+        left = self.plot.getAxis("left")
+        if standardised and dataset.input_dim == 1:
+            left.setLabel("standardised target")
+        else:
+            left.showLabel(False)
         self._raw_plane = tuple(dataset.feature_names) == ("x1", "x2")
         self.lines_box.setEnabled(self._raw_plane)
         self.discretise_box.setEnabled(self._task not in (TASK_REGRESSION, TASK_MULTICLASS))
@@ -269,7 +281,7 @@ class BoundaryView(QWidget):
         self.color_bar.setColorMap(_bar_colormap(lut))
         ticks = [[(float(i), str(i)) for i in range(classes)]] if classes else None
         self.color_bar.axis.setTicks(ticks)
-        self.color_bar.axis.setLabel("class" if classes else "output")
+        self.color_bar.axis.setLabel("class" if classes else self._value_label)
 
     def _show_curve(self, values: np.ndarray, extent: tuple[float, float, float, float]
                     ) -> None:
