@@ -35,6 +35,7 @@ from playground.core.frames import Frame
 from playground.core.layout import READABLE_ZOOM
 from playground.core.presets import load_preset
 from playground.core.project import SUFFIX, Project, ProjectError
+from playground.core.scaling import scaled_targets
 from playground.gui.canvas.palette import PaletteWidget
 from playground.gui.canvas.scene import NetworkScene
 from playground.gui.canvas.view import NetworkView
@@ -162,7 +163,8 @@ class MainWindow(QMainWindow):
         self.controller.stateChanged.connect(self._training_state)
         self.controller.message.connect(self._training_message)
         self.boundary.set_dataset(self.document.dataset)
-        self.curves.set_task(self.document.dataset.task)
+        self.curves.set_task(self.document.dataset.task,
+                             scaled_targets(self.document.dataset.scaling))
         self.palette_widget.kindActivated.connect(self._add_at_centre)
         self.scene.nodeActivated.connect(self.edit_weights)
         self.scene.message.connect(self._show_message)
@@ -397,7 +399,7 @@ class MainWindow(QMainWindow):
             self.boundary.set_dataset(dataset)
             self.perceptron_view.set_dataset(dataset)
             self.approximation.set_dataset(dataset)
-            self.curves.set_task(dataset.task)
+            self.curves.set_task(dataset.task, scaled_targets(dataset.scaling))
         self._follow_lesson_views()
         self.deep.follow(self.document.spec, dataset)
         self.controller.refresh_preview()

@@ -418,6 +418,13 @@ def test_regression_hides_the_accuracy_plot(curves):
     assert curves.accuracy_plot.isVisible()
 
 
+def test_the_legend_says_when_the_loss_is_of_standardised_targets(curves):
+    curves.set_task("regression", standardised_targets=True)
+    assert "standardised targets" in curves.caption.text()
+    curves.set_task("regression")
+    assert "standardised" not in curves.caption.text()
+
+
 def test_hovering_shows_the_nearest_epochs_values(curves, qtbot):
     curves.show_history(HISTORY)
     QApplication.processEvents()  # let the view take its new range before mapping to it

@@ -147,6 +147,7 @@ class CurvesView(QWidget):
         self._seen = 0
         self._last: EpochRecord | None = None
         self._ranges: tuple | None = None  # the loss plot's (x, y) ranges set last
+        self._standardised = False  # the loss is that of standardised regression targets
         self._hover_epoch: float | None = None
         self.kept: list[KeptRun] = []
         self._kept_curves: list[pg.PlotDataItem] = []
@@ -286,6 +287,8 @@ class CurvesView(QWidget):
         if self.batch_box.isChecked():
             text += (f"&nbsp;&nbsp;<span style='color:{BATCH_COLOR.name()}'>┈┈ batch "
                      "mean</span>")
+        if self._standardised:
+            text += "&nbsp;&nbsp;(loss of the standardised targets)"
         self.caption.setText(text)
         self.caption.setToolTip(
             f"Train and test: loss and accuracy at each epoch's end, both at the same weights, "
@@ -293,11 +296,14 @@ class CurvesView(QWidget):
             "the weights of its own step.")
 
     # ---- data -----------------------------------------------------------------------------
-    def set_task(self, task: str) -> None:
-        """Show accuracy for classification only; the epoch label goes on the lowest plot."""
+    def set_task(self, task: str, standardised_targets: bool = False) -> None:
+        """Show accuracy for classification only; the epoch label goes on the lowest plot;
+        the legend says when the loss is that of standardised regression targets."""
         regression = task == TASK_REGRESSION
         self.accuracy_plot.setVisible(not regression)
         self.loss_plot.getAxis("bottom").showLabel(regression)
+        self._standardised = standardised_targets
+        self._set_caption()
 
     def show_history(self, history: Sequence[EpochRecord], now: EpochRecord | None = None
                      ) -> None:
