@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QStyle
 # (share of the window, smallest, largest) in pixels.
 LEFT = (0.2, 270, 380)
 RIGHT = (0.3, 400, 620)
-BOTTOM = (0.36, 240, 380)  # of the height the docks share
+BOTTOM = (0.42, 280, 440)  # of the height the docks share
 DATA_SHARE = 0.55  # of the left column, under the palette's tabs
 AREAS = Qt.DockWidgetArea
 
