@@ -11,7 +11,7 @@ from playground.core.training import fast
 from playground.core.training import protocol as p
 from playground.core.training.engine import Trainer
 from playground.core.training.protocol import Job, Request
-from playground.core.training.session import _Run
+from playground.core.training.session import _Run, _warm_up
 
 
 class Pipe:
@@ -50,3 +50,16 @@ def test_a_run_starts_on_pytorch_while_compiling_and_switches_between_epochs(mon
     reference.train()
     for key, value in reference.weights().items():
         assert np.allclose(final.weights[key], value, rtol=1e-4, atol=1e-6), key
+
+
+def test_the_warm_up_readies_the_fast_engine_once_the_first_preview_is_answered(monkeypatch):
+    """A run pressed a few seconds after the window opened starts on the fast engine."""
+    monkeypatch.setattr(fast, "_ready", threading.Event())  # a fresh process
+    answered = threading.Event()
+    warm = threading.Thread(target=_warm_up, args=(answered,))
+    warm.start()
+    warm.join(0.2)
+    assert warm.is_alive() and not fast.kernels_ready()  # the first preview comes first
+    answered.set()
+    warm.join(60)
+    assert fast.kernels_ready()

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 FRAME_INTERVAL = 1 / 30  # the most frames a second the process makes
 FRAME_SHARE = 0.1  # ...and the most of its time that making frames may take (big networks)
+FIRST_ANSWER_WAIT_S = 3.0  # the warm-up waits this long at most for the first preview
 WEIGHTS_INTERVAL = 1.0  # a running run sends its weights at most this often (seconds)
 # For tests: the process's first run fails at this step, as a bug in training would.
 FAULT_AT_STEP = "PLAYGROUND_FAULT_AT_STEP"
@@ -239,6 +240,7 @@ class _Service:
         self.datasets: dict[int, Dataset] = {}
         self.run: _Run | None = None
         self.viewer: TrainerBase | None = None  # the last preview's trainer (no optimiser)
+        self.answered = threading.Event()  # set once a preview or a load was answered
 
     def serve(self) -> None:
         pending: deque[Request] = deque()
@@ -299,6 +301,8 @@ class _Service:
             self._guard_run(lambda: run.obey(request), request.id)
         elif kind in (p.PAUSE, p.STEP):
             self.conn.send(Event(request.id, p.ERROR, "Nothing is loaded to train."))
+        if kind in (p.PREVIEW, p.LOAD):
+            self.answered.set()
 
     def _load(self, request: Request) -> None:
         job: Job = request.payload
@@ -404,12 +408,18 @@ def export_outcome(job: ExportJob) -> ExportResult | str:
                 "if it happens again.")
 
 
-def _warm_up() -> None:
-    """Import what the first run needs while the first requests are served: a first
-    optimiser imports torch's compiler stack, seconds on a busy machine."""
+def _warm_up(answered: threading.Event) -> None:
+    """Prepare the first run once the first preview is answered (which thus does not wait):
+    a first optimiser imports torch's compiler stack, seconds on a busy machine, and the
+    fast engine's kernels load from the disk cache (or compile), so that a run pressed a
+    few seconds after the window opened starts on the fast engine at once."""
+    answered.wait(FIRST_ANSWER_WAIT_S)
     import torch
 
+    from playground.core.training import fast
+
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    fast.compile_kernels()
 
 
 # What a fork server imports once for every training process (imports only: no torch op
@@ -423,8 +433,9 @@ def serve(conn: Connection, environ: dict[str, str] | None = None) -> None:
     if environ is not None:
         os.environ.clear()
         os.environ.update(environ)
-    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     service = _Service(conn)
+    threading.Thread(target=_warm_up, args=(service.answered,), name="warm-up",
+                     daemon=True).start()
     heart = threading.Thread(target=service.conn.beat, name="heartbeat", daemon=True)
     heart.start()
     try:
