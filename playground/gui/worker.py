@@ -10,6 +10,7 @@ reported as such, a failed run is a state, and a process that died is replaced.
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections import deque
 from dataclasses import replace
@@ -124,8 +125,10 @@ class TrainingController(QObject):
         self._data = None
         self._ask(p.DEVICES)
         self._timer.start()
-        self._notifier = QSocketNotifier(self.client.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._poll)
+        if os.name == "posix":  # a pipe's descriptor (Windows' pipes are not sockets)
+            self._notifier = QSocketNotifier(self.client.fileno(), QSocketNotifier.Type.Read,
+                                             self)
+            self._notifier.activated.connect(self._poll)
 
     def _close_client(self, timeout: float = 2.0) -> None:
         """Stop listening to the training process, then end it."""
