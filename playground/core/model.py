@@ -144,12 +144,22 @@ def _build_node(layer: LayerSpec, ins: list[Shape]) -> nn.Module:
 
 
 def _initialise(module: nn.Module) -> None:
-    """Xavier-uniform weights scaled for each node's φ, zero biases (LSTM forget bias 1)."""
+    """Xavier-uniform weights scaled for each node's φ, zero biases (LSTM forget bias 1);
+    a recurrent matrix U uniform in ±1/√units, as torch.nn.RNN, LSTM and GRU start it.
+
+    Xavier with tanh's gain would give U a spectral radius of about 1.7 (it grows as the
+    weights' spread times √units), so a plain RNN's state and error signal would not fade
+    from step to step: ±1/√units gives about 0.6, and the vanishing gradient of
+    backpropagation through time shows as the lecture describes it.
+    """
     for sub in module.modules():
         if isinstance(sub, UnitLayer | Recurrent):
             gain = INIT_GAIN.get(sub.act.name, 1.0)
             for layer in sub.modules():
-                if isinstance(layer, nn.Linear | nn.Conv2d):
+                if isinstance(sub, Recurrent) and layer is sub.hidden_map:
+                    bound = sub.units ** -0.5
+                    nn.init.uniform_(layer.weight, -bound, bound)
+                elif isinstance(layer, nn.Linear | nn.Conv2d):
                     nn.init.xavier_uniform_(layer.weight, gain)
                     if layer.bias is not None:
                         nn.init.zeros_(layer.bias)
