@@ -49,7 +49,8 @@ class SequenceProbe:
     GRU: reset/update gate); `step_gradients[node][t]` is ‖∂𝓔/∂mₜ‖ for t = 1..T, where
     `memory[node]` names the state m: "c" (an LSTM's cell state) or "h" (RNN, GRU).
     `predictions` and `targets` (n,) over the first test samples: the value for regression,
-    φ(v) of the single unit for binary tasks, the class index otherwise.
+    φ(v) of the single unit for binary tasks, the class index otherwise;
+    `median_gradients[node][t]` the median of ‖∂𝓔/∂mₜ‖ over those n samples.
     """
 
     sample_index: int
@@ -61,6 +62,7 @@ class SequenceProbe:
     predictions: np.ndarray | None = None
     targets: np.ndarray | None = None
     task: str = "regression"
+    median_gradients: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ For the chosen sample: every recurrent node's hidden states hₜ and gates, and 
 the error signal that backpropagation through time carries back to each step along the path
 that carries the memory: ‖∂𝓔/∂hₜ‖ for an RNN or GRU, ‖∂𝓔/∂cₜ‖ (the cell state) for an LSTM
 (the lecture's vanishing gradient, step by step, and how the LSTM avoids it). Over a capped
-part of the test set: the prediction against the target.
+part of the test set: the prediction against the target, and the median of that error
+signal at each step (one sample's can rise or fall either way; the median shows the trend).
 """
 
 from __future__ import annotations
@@ -52,6 +53,22 @@ def step_gradients(model: PlaygroundNet, head: Head, x: Tensor, target: Tensor
     gradient, which sums every path from mₜ to the error: through later steps and through
     the outputs.
     """
+    return {node: norms[0] for node, norms in _sample_step_gradients(model, head, x,
+                                                                     target).items()}
+
+
+def median_step_gradients(model: PlaygroundNet, head: Head, x: Tensor, targets: Tensor
+                          ) -> dict[str, np.ndarray]:
+    """At every recurrent node and step t, the median over the samples of x of their
+    ‖∂𝓔/∂mₜ‖ (each sample's own error 𝓔, as `step_gradients` measures it)."""
+    return {node: np.median(norms, axis=0).astype(np.float32)
+            for node, norms in _sample_step_gradients(model, head, x, targets).items()}
+
+
+def _sample_step_gradients(model: PlaygroundNet, head: Head, x: Tensor, targets: Tensor
+                           ) -> dict[str, np.ndarray]:
+    """‖∂𝓔ᵢ/∂mₜ‖ of every sample i of x (n, T) at every recurrent node, in one backward
+    pass: in eval mode the samples do not interact, so row i of ∂(Σᵢ 𝓔ᵢ)/∂mₜ is ∂𝓔ᵢ/∂mₜ."""
     captured: dict[str, list[Tensor]] = {}
     handles = []
     for node in recurrent_nodes(model):
@@ -61,14 +78,14 @@ def step_gradients(model: PlaygroundNet, head: Head, x: Tensor, target: Tensor
     try:
         with evaluating(model), torch.enable_grad():
             field_v = model.output_field(x)
-            loss = head.loss_per_sample(field_v, target, model.nodes[model.output_id].act).sum()
+            loss = head.loss_per_sample(field_v, targets, model.nodes[model.output_id].act).sum()
             kept = [t for tensors in captured.values() for t in tensors]
             grads = torch.autograd.grad(loss, kept, allow_unused=True)
     finally:
         for handle in handles:
             handle.remove()
     by_tensor = dict(zip(map(id, kept), grads, strict=True))
-    return {node: np.array([_norm(by_tensor[id(t)]) for t in tensors], dtype=np.float32)
+    return {node: np.stack([_norms(by_tensor[id(t)], len(x)) for t in tensors], axis=1)
             for node, tensors in captured.items()}
 
 
@@ -77,8 +94,11 @@ def memory_state(model: PlaygroundNet, node: str) -> str:
     return Recurrent.MEMORY[model.nodes[node].kind]
 
 
-def _norm(grad: Tensor | None) -> float:
-    return 0.0 if grad is None else float(grad.norm())
+def _norms(grad: Tensor | None, samples: int) -> np.ndarray:
+    """The norm of each sample's row (zeros where the state does not reach the error)."""
+    if grad is None:
+        return np.zeros(samples, np.float32)
+    return grad.flatten(1).norm(dim=1).cpu().numpy().astype(np.float32)
 
 
 def _output_keeper(store: list[Tensor]):
@@ -119,4 +139,5 @@ def sequence_probe(trainer: TrainerBase, sample: int | np.ndarray) -> SequencePr
          if len(r) > 1},
         step_gradients(model, trainer.head, x[index:index + 1], targets[index:index + 1]),
         {node: memory_state(model, node) for node in record},
-        predicted, wanted, trainer.head.task)
+        predicted, wanted, trainer.head.task,
+        median_step_gradients(model, trainer.head, x[:shown], targets[:shown]))

@@ -8,7 +8,7 @@ import torch
 
 from playground.core.heads import Head
 from playground.core.model import build_model
-from playground.core.sequence_probes import states, step_gradients
+from playground.core.sequence_probes import median_step_gradients, states, step_gradients
 from playground.core.spec import sequential
 
 REGRESSION = {"units": 1, "activation": "linear", "task": "regression", "loss": "squared_error"}
@@ -96,3 +96,15 @@ def test_gradient_per_step_leaves_the_models_gradients_alone():
     step_gradients(model, Head.of(spec), *_sample())
     assert all(p.grad is None for p in model.parameters())
     assert model.training
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_the_median_line_is_the_median_of_each_samples_gradient(kind):
+    spec = recurrent(kind)
+    model, head = build_model(spec, seed=5), Head.of(spec)
+    g = torch.Generator().manual_seed(1)
+    x, targets = torch.randn(9, 7, 2, generator=g), torch.randn(9, 1, generator=g)
+    each = np.stack([step_gradients(model, head, x[i:i + 1], targets[i:i + 1])[f"{kind.lower()}_1"]
+                     for i in range(9)])
+    median = median_step_gradients(model, head, x, targets)[f"{kind.lower()}_1"]
+    np.testing.assert_allclose(median, np.median(each, axis=0), rtol=1e-5)

@@ -157,6 +157,11 @@ def test_sequence_view_shows_states_gates_and_gradients(window, qtbot):
     xs, ys = view.gradient_lines["lstm_1"].getData()
     np.testing.assert_allclose(10 ** ys, probe.step_gradients["lstm_1"], rtol=1e-5)  # log axis
     np.testing.assert_array_equal(xs, np.arange(1, 9))
+    # Beside the chosen sample's line, the median over the test samples the fit shows.
+    _, ys = view.median_lines["lstm_1"].getData()
+    np.testing.assert_allclose(10 ** ys, probe.median_gradients["lstm_1"], rtol=1e-5)
+    names = [label.text for _, label in view.gradient.legend.items]
+    assert names == ["‖∂𝓔/∂cₜ‖, this sample", f"median of {len(probe.predictions)} test samples"]
     # The LSTM's memory is its cell state: the chart says that is what it shows.
     assert view.gradient.titleLabel.text.replace("<br>", " ").startswith(
         "‖∂𝓔/∂cₜ‖: the error signal reaching the LSTM's cell state cₜ")

@@ -4,14 +4,16 @@ For the chosen test sample: the hidden state hₜ as a heatmap (time across, uni
 LSTM/GRU gate the same way, and per step on a log scale the error signal reaching the state
 that carries the memory — ‖∂𝓔/∂hₜ‖ for an RNN or GRU, ‖∂𝓔/∂cₜ‖ for an LSTM's cell state: with
 a plain RNN it shrinks towards the first steps (the vanishing gradient), with an LSTM much
-less. Below: prediction against target over the first test samples.
+less. One sample's signal can rise or fall either way; a dashed line beside it gives the
+median over the first test samples, the trend. Below: prediction against target over the
+first test samples.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -80,11 +82,12 @@ class SequenceView(QWidget):
             if k:  # the gates share the first one's unit axis: room for all three side by side
                 gate.hideAxis("left")
         self.gradient = self.charts.addPlot(row=2, col=0, colspan=MAX_GATES)
-        self._gradient_memory: tuple[str, ...] = ()
+        self._gradient_layout: tuple = ()
         still_plot(self.gradient, text)
         self.gradient.setLogMode(y=True)
         self.gradient.setLabel("bottom", "t")
         self.gradient.getAxis("left").setStyle(autoReduceTextSpace=False)  # ticks: log_ticks
+        self.gradient.getAxis("left").enableAutoSIPrefix(False)  # the ticks give true values
         self.gradient.addLegend(offset=(-4, 4), labelTextColor=text)
         self.fit = self.charts.addPlot(row=3, col=0, colspan=MAX_GATES)
         self.fit.setTitle("prediction (blue), target (orange)",
@@ -95,6 +98,7 @@ class SequenceView(QWidget):
         self.prediction_line = self.fit.plot()
         self._fit_style = ""
         self.gradient_lines: dict[str, pg.PlotDataItem] = {}
+        self.median_lines: dict[str, pg.PlotDataItem] = {}
         self.probe: SequenceProbe | None = None
         top = QHBoxLayout()
         top.addWidget(self.chooser, 1)
@@ -170,30 +174,46 @@ class SequenceView(QWidget):
 
     def _show_gradients(self, probe: SequenceProbe) -> None:
         memory = tuple(probe.memory.get(node, "h") for node in probe.step_gradients)
+        shown = len(probe.predictions) if probe.predictions is not None else 0
+        layout = (memory, tuple(probe.median_gradients), shown)
         if set(self.gradient_lines) != set(probe.step_gradients) \
-                or memory != self._gradient_memory:
-            for line in self.gradient_lines.values():
-                self.gradient.removeItem(line)
-            self.gradient.legend.clear()
-            count = len(probe.step_gradients)
-            self.gradient_lines = {
-                node: self.gradient.plot(pen=pg.mkPen(layer_color(k, count), width=2),
-                                         symbol="o", symbolSize=5,
-                                         name=f"{node}: {STATE_NAMES[state][0]}")
-                for k, (node, state) in enumerate(zip(probe.step_gradients, memory,
-                                                      strict=True))}
-            self.gradient.legend.setVisible(count > 1)
-            self._gradient_memory = memory
-            title, axis = gradient_title(set(memory))
-            self.gradient.setTitle(title, size=TITLE_SIZE, color=self.hidden.text)
-            self.gradient.setLabel("left", axis)
-        for node, norms in probe.step_gradients.items():
-            steps = np.arange(1, len(norms) + 1)
-            positive = norms > 0  # a zero cannot be drawn on a log scale
-            self.gradient_lines[node].setData(steps[positive], norms[positive])
-        drawn = np.concatenate([n[n > 0] for n in probe.step_gradients.values()] or [[]])
+                or layout != self._gradient_layout:
+            self._make_gradient_lines(probe, memory, shown)
+            self._gradient_layout = layout
+        for lines, values in ((self.gradient_lines, probe.step_gradients),
+                              (self.median_lines, probe.median_gradients)):
+            for node, norms in values.items():
+                steps = np.arange(1, len(norms) + 1)
+                positive = norms > 0  # a zero cannot be drawn on a log scale
+                lines[node].setData(steps[positive], norms[positive])
+        drawn = np.concatenate([n[n > 0] for values in (probe.step_gradients,
+                                                        probe.median_gradients)
+                                for n in values.values()] or [[]])
         if drawn.size:
             self.gradient.getAxis("left").setTicks([log_ticks(drawn.min(), drawn.max())])
+
+    def _make_gradient_lines(self, probe: SequenceProbe, memory: tuple[str, ...],
+                             shown: int) -> None:
+        """A line per recurrent node for the chosen sample, a dashed one for the median of
+        the first `shown` test samples, and the title and axis for the states they show."""
+        for line in (*self.gradient_lines.values(), *self.median_lines.values()):
+            self.gradient.removeItem(line)
+        self.gradient.legend.clear()
+        count = len(probe.step_gradients)
+        self.gradient_lines, self.median_lines = {}, {}
+        for k, (node, state) in enumerate(zip(probe.step_gradients, memory, strict=True)):
+            color, prefix = layer_color(k, count), f"{node}: " if count > 1 else ""
+            self.gradient_lines[node] = self.gradient.plot(
+                pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5,
+                name=f"{prefix}{STATE_NAMES[state][0]}, this sample")
+            if node in probe.median_gradients:
+                self.median_lines[node] = self.gradient.plot(
+                    pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine),
+                    name=f"{prefix}median of {shown} test samples")
+        self.gradient.legend.setVisible(count > 1 or bool(self.median_lines))
+        title, axis = gradient_title(set(memory))
+        self.gradient.setTitle(title, size=TITLE_SIZE, color=self.hidden.text)
+        self.gradient.setLabel("left", axis)
 
 
 STATE_NAMES = {  # the memory state: its gradient's symbol, and what it is
