@@ -26,6 +26,7 @@ from playground.core.graph import require_valid
 from playground.core.training import protocol as p
 from playground.core.training.client import TrainingClient
 from playground.core.training.config import LIVE_SETTINGS
+from playground.core.training.history import History
 from playground.core.training.protocol import (
     FAILED,
     FINISHED,
@@ -41,7 +42,6 @@ from playground.core.training.protocol import (
     Job,
     Update,
 )
-from playground.core.training.snapshots import EpochRecord
 from playground.gui.document import Document, follow
 
 POLL_MS = 33  # the timer that also reads what the notifier may miss (a dead process)
@@ -71,7 +71,8 @@ class TrainingController(QObject):
         self.document = document
         self.state = IDLE
         self.last_frame: Frame | None = None
-        self.history: list[EpochRecord] = []  # the run's epochs, gathered from its frames
+        # The run's epochs, gathered from its frames; a long run's older epochs are thinned.
+        self.history = History()
         self.client: TrainingClient | None = None
         self.loaded = False
         self.run_id = 0  # the id of the `load` request of the current run
@@ -294,7 +295,7 @@ class TrainingController(QObject):
             self.message.emit(f"Cannot train yet: {err}")
             return False
         self.run_id = self._ask(p.LOAD, job)
-        self.history, self.last_weights = [], None
+        self.history, self.last_weights = History(), None
         self.loaded = True
         self._built_for, self._live = self._fingerprint(), self._live_settings()
         self._set_state(LOADING)

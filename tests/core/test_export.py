@@ -21,6 +21,7 @@ from playground.core.presets import load_preset, preset_names
 from playground.core.project import Project
 from playground.core.spec import NetworkSpec, sequential
 from playground.core.training.engine import Trainer
+from playground.core.training.history import History
 from playground.core.training.snapshots import EpochRecord
 
 
@@ -294,6 +295,18 @@ def test_csv_history_and_metrics(tmp_path):
     assert set(values) == {"train_loss", "test_loss", "train_accuracy", "test_accuracy"}
     assert 0.0 <= float(values["test_accuracy"]) <= 1.0
     assert str(result.path) in result.message and "no trained weights" in result.message
+
+
+def test_csv_of_a_thinned_history_says_what_it_holds(tmp_path):
+    history = History((EpochRecord(e, e, None, None, None, None, 0.0, batch_loss=1.0 / e)
+                       for e in range(1, 501)), recent=100, stretches=10)
+    result = export(load_preset("circle"), "csv", tmp_path / "run.csv", history)
+    rows = list(csv.DictReader(result.path.open()))
+    assert len(rows) == len(history) < 500 and rows[-1]["epoch"] == "500"
+    assert "thinned: every epoch from" in result.message
+    (metrics,) = result.files
+    values = {r["metric"]: r["value"] for r in csv.DictReader(metrics.open())}
+    assert values["history_kept"].startswith("every epoch from")
 
 
 def test_every_format_says_where_it_wrote(tmp_path):

@@ -15,6 +15,7 @@ from playground.core.scaling import Scaling
 from playground.core.spec import sequential
 from playground.core.training.config import TrainConfig
 from playground.core.training.factory import make_trainer
+from playground.core.training.history import History
 from playground.core.training.snapshots import EpochRecord
 from playground.gui import theme
 from playground.gui.plots.boundary import BoundaryView
@@ -386,6 +387,24 @@ def test_long_histories_are_thinned_but_keep_the_last_epoch(curves):
     x, _ = curves.test_loss_curve.getData()
     assert len(x) == n // 7  # few enough to keep them all
     assert x[-1] == 7 * (n // 7)
+
+
+def test_a_spike_in_a_long_curve_is_drawn(curves):
+    losses = [1.0 / e for e in range(1, 50_001)]
+    losses[12_344] = 40.0  # epoch 12,345 diverges for a moment
+    curves.show_history(tuple(record(e, loss) for e, loss in enumerate(losses, 1)))
+    x, y = curves.train_loss_curve.getData()
+    assert len(x) <= MAX_POINTS and y.max() == 40.0 and x[y.argmax()] == 12_345
+
+
+def test_the_curves_follow_a_history_that_thins_its_older_epochs(curves):
+    history = History(recent=50, stretches=10)
+    for epoch in range(1, 1001):
+        history.append(record(epoch, 9.0 if epoch == 20 else 1.0 / epoch))
+        curves.show_history(tuple(history))
+    x, y = curves.train_loss_curve.getData()
+    assert list(x) == [r.epoch for r in history] and y.max() == 9.0
+    assert x[-1] == 1000 and len(x) < 1000
 
 
 @pytest.mark.parametrize(("low", "high", "labels"), [

@@ -12,13 +12,14 @@ from playground.core.export.base import Source, fitted_dataset
 from playground.core.export.files import ExportError, write_text
 from playground.core.project import Project
 from playground.core.training.engine import TrainerBase
+from playground.core.training.history import thinning_note
 from playground.core.training.snapshots import EpochRecord
 
 HISTORY_COLUMNS = tuple(f.name for f in fields(EpochRecord))
 
 
 def history_csv(history: Sequence[EpochRecord]) -> str:
-    """One row per epoch; empty cells where a metric was not measured that epoch."""
+    """One row per epoch kept; empty cells where a metric was not measured that epoch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HISTORY_COLUMNS)
@@ -38,7 +39,7 @@ def stored_history(project: Project) -> list[EpochRecord]:
                           "again to export one") from None
 
 
-def metrics_csv(metrics: dict[str, float | None]) -> str:
+def metrics_csv(metrics: dict[str, float | str | None]) -> str:
     """Rows of metric, value."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -64,10 +65,17 @@ def write(source: Source, path: Path, history: Sequence[EpochRecord]) -> tuple[s
     metrics file."""
     extra = metrics_path(path)
     history = history or stored_history(source.project)
-    write_text(extra, metrics_csv(current_metrics(source)))
+    note = thinning_note(history)
+    metrics: dict[str, float | str | None] = dict(current_metrics(source))
+    if note:
+        metrics["history_kept"] = note
+    write_text(extra, metrics_csv(metrics))
     write_text(path, history_csv(history))
     if history:
         rows = f"{len(history)} epochs (empty cells: not measured that epoch)"
+        if note:
+            rows = f"{len(history)} rows (empty cells: not measured that epoch): a long run's " \
+                   f"history, thinned: {note}"
     else:
         rows = ("no epochs: this project file keeps no training history; export from File → "
                 "Export… after training in the app, or train it with `playground train`, "

@@ -23,6 +23,7 @@ from playground.core.image_probes import evaluating
 from playground.core.model import PlaygroundNet, UnitLayer, build_model
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import LIVE_SETTINGS, TrainConfig, TrainConfigError
+from playground.core.training.history import History, thinning_note
 from playground.core.training.runtime import configure_threads, resolve_device
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
@@ -92,7 +93,7 @@ class TrainerBase:
         self.epoch = 0
         self.step = 0
         self.seconds = 0.0
-        self.history: list[EpochRecord] = []
+        self.history = History()  # bounded: older epochs thinned, spikes kept
         self.first_epoch = 0  # where the current run of `epochs` epochs began
         # Batch runs (`train`, `run`, the CLI) always end after `epochs` epochs; an open-ended
         # run (the window's) ends there only when the config's `epoch_limit` is on.
@@ -341,8 +342,10 @@ class TrainerBase:
         return None if classes is None else classes.cpu().numpy().astype(np.int64)
 
     def metrics(self) -> dict[str, Any]:
-        """Final figures for metrics.json: exact metrics now, the stop reason, the history."""
+        """Final figures for metrics.json: exact metrics now, the stop reason, the history (with
+        `history_kept` saying what it holds where a long run's older epochs were thinned)."""
         now = self.snapshot().record
+        note = thinning_note(self.history)
         return {
             "train_loss": now.train_loss,
             "test_loss": now.test_loss,
@@ -354,7 +357,7 @@ class TrainerBase:
             "stop_reason": self.stop_reason,
             "message": self.message,
             "history": [r.to_dict() for r in self.history],
-        }
+        } | ({"history_kept": note} if note else {})
 
     def weights(self) -> dict[str, np.ndarray]:
         return self.model.state_arrays()

@@ -127,7 +127,7 @@ class _Run:
         self._last_frame = 0.0
         self._last_weights = 0.0
         self._frame_gap = FRAME_INTERVAL
-        self._sent_history = 0
+        self._sent_epoch = -1  # the history's records up to this epoch were sent
         self._previous: Frame | None = None  # the last frame sent, whose counts may be reused
         self._epochs: deque[tuple[float, int]] = deque(maxlen=64)
 
@@ -215,12 +215,14 @@ class _Run:
         weights = None
         if with_weights:
             weights, self._last_weights = self.trainer.weights(), self._last_frame
-        frame = make_frame(self.trainer, self._epochs_per_second(), self._sent_history,
-                           self.sample, live=state == p.RUNNING, previous=self._previous)
+        history = self.trainer.history  # thins its older part: count by epochs, not places
+        frame = make_frame(self.trainer, self._epochs_per_second(),
+                           history.after(self._sent_epoch), self.sample,
+                           live=state == p.RUNNING, previous=self._previous)
         self._previous = frame
         cost = time.perf_counter() - self._last_frame
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
-        self._sent_history = len(self.trainer.history)
+        self._sent_epoch = history[-1].epoch if history else self._sent_epoch
         update = Update(frame, state, weights, self.trainer.step)
         self.conn.send(Event(answer, p.UPDATE, update, run=self.id))
 

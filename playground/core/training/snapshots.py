@@ -14,7 +14,7 @@ STOP_REASONS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long history holds many
 class EpochRecord:
     """Metrics at the end of one epoch.
 

@@ -6,8 +6,9 @@ TensorFlow Playground; the running mean of the batch losses during the epoch, ta
 changing weights, is an optional third curve ("Batch mean").
 
 The history only grows during a run, so each call reads just the records it has not seen
-(a new run, recognised by a different record at the last seen place, starts over); long
-histories are thinned to at most `MAX_POINTS` points per curve before drawing.
+(a new run, recognised by a different record at the last seen place, starts over, and so
+does a history whose older part was thinned); long curves are drawn with at most `MAX_POINTS`
+points, each stretch by its lowest and highest point, so that a spike always shows.
 """
 
 from __future__ import annotations
@@ -78,13 +79,24 @@ class KeptRun:
 
 def thin(epochs: list[int], values: list[float], limit: int = MAX_POINTS
          ) -> tuple[np.ndarray, np.ndarray]:
-    """At most `limit` points: every k-th one plus the last, as float arrays."""
-    n = len(epochs)
-    step = max(1, -(-n // (limit - 1))) if n > limit else 1
-    xs, ys = epochs[::step], values[::step]
-    if step > 1 and (n - 1) % step:
-        xs, ys = [*xs, epochs[-1]], [*ys, values[-1]]
-    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    """At most `limit` points, as float arrays: a longer series is cut into stretches of
+    equal length, each drawn by its lowest and highest point (in epoch order), plus the last
+    point, so that a spike is never lost between two kept points."""
+    x, y = np.asarray(epochs, dtype=np.float64), np.asarray(values, dtype=np.float64)
+    n = len(x)
+    if n <= limit:
+        return x, y
+    stretches = (limit - 1) // 2
+    size = -(-n // stretches)
+    rows = -(-n // size)
+    padded = np.concatenate([y, np.full(rows * size - n, y[-1])]).reshape(rows, size)
+    padded = np.where(np.isnan(padded), np.inf, padded)  # NaN neither lowest nor highest
+    start = np.arange(rows) * size
+    low = np.minimum(start + padded.argmin(axis=1), n - 1)
+    high = np.minimum(start + np.where(np.isinf(padded), -np.inf, padded).argmax(axis=1),
+                      n - 1)
+    kept = np.unique(np.concatenate([low, high, [n - 1]]))
+    return x[kept], y[kept]
 
 
 def nice_ceiling(value: float) -> float:
