@@ -258,6 +258,14 @@ def full_gradient(w, grad, meta, x, tf, ti, loss):
 
 
 @njit(cache=True)
+def _copy(dst, src):
+    """dst ← src, element by element: a slice assignment `dst[:] = src` would compile
+    numba's shape-mismatch message (string formatting), a quarter of a cold start."""
+    for i in range(dst.shape[0]):
+        dst[i] = src[i]
+
+
+@njit(cache=True)
 def run(w, grad, scratch, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xc, tfc, tic,
         xt, tft, tit, perms, batch, max_batches, hyper, ints, best, out, result):
     """Train from sample result[R_POS] of perms[0] with result[R_LOSS_SUM] carried over, for
@@ -300,14 +308,14 @@ def run(w, grad, scratch, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xc, 
         for p in range(w.shape[0]):
             finite = finite and math.isfinite(w[p])
         if not finite or mean > hyper[H_LIMIT]:
-            w[:] = ckpt
+            _copy(w, ckpt)
             m1[:] = 0.0
             m2[:] = 0.0
             ints[I_ADAM_STEP] = 0
             result[R_STATUS] = EXPLODED if finite else NOT_FINITE
             result[R_VALUE] = mean
             break
-        ckpt[:] = w
+        _copy(ckpt, w)
         out[:, epochs] = math.nan
         out[OUT_BATCH, epochs] = mean
         patience = ints[I_PATIENCE]
@@ -323,9 +331,9 @@ def run(w, grad, scratch, m1, m2, ckpt, best_w, meta, is_weight, x, tf, ti, xc, 
         if patience and xt.shape[0]:
             if best[1] < 0 or out[OUT_TEST, epochs - 1] < best[0]:
                 best[0], best[1] = out[OUT_TEST, epochs - 1], epoch
-                best_w[:] = w
+                _copy(best_w, w)
             elif epoch - best[1] >= patience:
-                w[:] = best_w
+                _copy(w, best_w)
                 result[R_STATUS] = EARLY_STOPPING
                 break
         if hyper[H_GRAD_THRESHOLD] > 0.0:
