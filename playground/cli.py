@@ -293,7 +293,7 @@ def _summary(title: str, metrics: dict[str, Any], path: Path, standardised: bool
 def _sweep(args: argparse.Namespace) -> int:
     import time
 
-    from playground.core.sweep import best, parse_assignment, run_sweep, variants, write_results
+    from playground.core.sweep import SweepRun, best, parse_assignment, variants, write_results
 
     project = _load(args.source, None)
     setting, values = parse_assignment(args.assignment)
@@ -301,12 +301,13 @@ def _sweep(args: argparse.Namespace) -> int:
         raise UserError("--processes must be 1 or more")
     todo = variants(project, setting, values, args.epochs)
     started = time.perf_counter()
-    results = list(run_sweep(todo, project.dataset(), setting, args.engine, args.processes))
+    sweep = SweepRun(todo, project.dataset(), setting, args.engine, args.processes)
+    results = list(sweep)
     seconds = time.perf_counter() - started
     out = args.out or Path("sweeps") / Path(args.source).stem
     about = {"source": args.source, "setting": setting, "values": values,
              "epochs": todo[0].config.epochs, "seconds": round(seconds, 3),
-             "processes": max(1, min(args.processes or os.cpu_count() or 1, len(todo)))}
+             "processes": sweep.processes}
     paths = write_results(results, out, about)
     for r in sorted(results, key=lambda r: r.index):
         test = "" if r.test_loss is None else f", test loss {r.test_loss:.4g}"

@@ -33,6 +33,11 @@ from playground.core.training.config import TrainConfig, TrainConfigError
 TRAINING_SETTINGS = ("learning_rate", "batch_size", "regularization_rate", "seed", "momentum")
 LAYER_SETTINGS = ("units", "activation")
 MAX_VARIANTS = 64
+# Below this many seconds of training left, a sweep trains its variants one after another:
+# on a busy 2-core machine, starting worker processes (a fork of a process holding torch,
+# their first steps) cost more than they saved. 16 learning rates × 300 epochs of circle:
+# 2.1 s one after another, 2.8 s in two processes (means of three runs each).
+POOL_WORTH = 2.0
 SUGGESTED: dict[str, list[Any]] = {
     "learning_rate": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
     "batch_size": [1, 5, 10, 25, 50, 0],
@@ -143,28 +148,45 @@ def _apply(spec: NetworkSpec, config: TrainConfig, setting: str, value: Any) -> 
                      f"{per_layer}")
 
 
-def run_sweep(variants_: list[Variant], dataset: Dataset, setting: str, engine: str = "auto",
-              processes: int | None = None, boundary: bool = False) -> Iterator[Result]:
-    """Train every variant, up to `processes` at a time (default: one per core); yields each
-    result as it finishes. With `boundary`, results carry the decision-boundary picture."""
-    if not variants_:
-        return
-    # Train the first variant here: it checks the network and data, and the worker
-    # processes inherit every module and the compiled kernels it loads.
-    first = _train((variants_[0], dataset, setting, engine, boundary))
-    yield first
-    variants_ = variants_[1:]
-    if not variants_:
-        return
-    processes = max(1, min(processes or os.cpu_count() or 1, len(variants_)))
-    jobs = [(v, dataset, setting, engine, boundary) for v in variants_]
-    if processes == 1:
-        yield from map(_train, jobs)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(processes) as pool:
-        yield from pool.imap_unordered(_train, jobs)
+class SweepRun:
+    """Iterating trains every variant, up to `processes` at a time (default: one per core, or
+    one after another when the first variant shows that little work is left), yielding each
+    result as it finishes; `processes` then says how many processes trained. With
+    `boundary`, results carry the decision-boundary picture."""
+
+    def __init__(self, variants_: list[Variant], dataset: Dataset, setting: str,
+                 engine: str = "auto", processes: int | None = None, boundary: bool = False):
+        self._jobs = [(v, dataset, setting, engine, boundary) for v in variants_]
+        self._asked = processes
+        self.processes = 1
+
+    def __iter__(self) -> Iterator[Result]:
+        if not self._jobs:
+            return
+        # Train the first variant here: it checks the network and data, and the worker
+        # processes inherit every module and the compiled kernels it loads.
+        from playground.core.training import fast
+
+        loaded = fast.kernels_ready()
+        started = time.perf_counter()
+        yield _train(self._jobs[0])
+        seconds = time.perf_counter() - started
+        if not loaded and fast.kernels_ready():  # loading the kernels is not the variant's
+            seconds -= fast.compile_seconds or 0.0
+        jobs = self._jobs[1:]
+        if not jobs:
+            return
+        processes = max(1, min(self._asked or os.cpu_count() or 1, len(jobs)))
+        if self._asked is None and seconds * len(jobs) < POOL_WORTH:
+            processes = 1  # too little work left to pay for starting worker processes
+        self.processes = processes
+        if processes == 1:
+            yield from map(_train, jobs)
+            return
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with context.Pool(processes) as pool:
+            yield from pool.imap_unordered(_train, jobs)
 
 
 def _train(job: tuple[Variant, Dataset, str, str, bool]) -> Result:
@@ -252,7 +274,7 @@ def _serve(conn: Any, project: Project, setting: str, values: list[Any],
     started = time.perf_counter()
     try:
         todo = variants(project, setting, values, epochs)
-        for result in run_sweep(todo, project.dataset(), setting, boundary=True):
+        for result in SweepRun(todo, project.dataset(), setting, boundary=True):
             conn.send(("result", result))
             if conn.poll():
                 return

@@ -7,7 +7,7 @@ import pytest
 
 from playground.cli import main
 from playground.core.presets import load_preset
-from playground.core.sweep import SweepError, parse_assignment, run_sweep, variants
+from playground.core.sweep import SweepError, SweepRun, parse_assignment, variants
 from playground.core.training.factory import make_trainer
 
 
@@ -45,14 +45,21 @@ def test_a_bad_setting_or_value_says_what_to_use(circle):
 
 def test_every_variant_trains_as_it_would_alone(circle):
     todo = variants(circle, "learning_rate", [0.01, 0.1, 0.3], epochs=20)
-    results = sorted(run_sweep(todo, circle.dataset(), "learning_rate", processes=2),
-                     key=lambda r: r.index)
+    sweep = SweepRun(todo, circle.dataset(), "learning_rate", processes=2)
+    results = sorted(sweep, key=lambda r: r.index)
+    assert sweep.processes == 2  # as asked
     assert [r.value for r in results] == [0.01, 0.1, 0.3]
     for variant, result in zip(todo, results, strict=True):
         alone = make_trainer(circle.network, circle.dataset(), variant.config)
         record = alone.train().record
         assert result.test_loss == pytest.approx(record.test_loss, rel=1e-6)
         assert result.epochs == 20 and result.engine == "fast"
+
+
+def test_a_small_sweep_trains_in_one_process_and_says_so(circle):
+    sweep = SweepRun(variants(circle, "seed", [1, 2, 3], epochs=5), circle.dataset(), "seed")
+    assert sorted(r.value for r in sweep) == [1, 2, 3]
+    assert sweep.processes == 1  # starting worker processes would cost more than the work
 
 
 def test_the_command_writes_one_row_per_variant(tmp_path, capsys):
