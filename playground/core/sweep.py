@@ -150,7 +150,7 @@ def _apply(spec: NetworkSpec, config: TrainConfig, setting: str, value: Any) -> 
 
 class SweepRun:
     """Iterating trains every variant, up to `processes` at a time (default: one per core, or
-    one after another when the first variant shows that little work is left), yielding each
+    one after another when a variant shows that little work is left), yielding each
     result as it finishes; `processes` then says how many processes trained. With
     `boundary`, results carry the decision-boundary picture."""
 
@@ -165,21 +165,16 @@ class SweepRun:
             return
         # Train the first variant here: it checks the network and data, and the worker
         # processes inherit every module and the compiled kernels it loads.
-        from playground.core.training import fast
-
-        loaded = fast.kernels_ready()
-        started = time.perf_counter()
         yield _train(self._jobs[0])
-        seconds = time.perf_counter() - started
-        if not loaded and fast.kernels_ready():  # loading the kernels is not the variant's
-            seconds -= fast.compile_seconds or 0.0
         jobs = self._jobs[1:]
-        if not jobs:
-            return
         processes = max(1, min(self._asked or os.cpu_count() or 1, len(jobs)))
-        if self._asked is None and seconds * len(jobs) < POOL_WORTH:
-            processes = 1  # too little work left to pay for starting worker processes
-        self.processes = processes
+        if self._asked is None and processes > 1:
+            started = time.perf_counter()  # a variant's work, without the first's start-up
+            second = _train(jobs.pop(0))
+            if (time.perf_counter() - started) * len(jobs) < POOL_WORTH:
+                processes = 1  # too little work left to pay for starting worker processes
+            yield second
+        self.processes = processes = min(processes, max(1, len(jobs)))
         if processes == 1:
             yield from map(_train, jobs)
             return
