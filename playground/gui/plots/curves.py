@@ -17,6 +17,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import pyqtgraph as pg
@@ -34,10 +35,12 @@ from PySide6.QtWidgets import (
 
 from playground.core.datasets import TASK_REGRESSION
 from playground.core.project import Project
+from playground.core.training.history import exact_from
 from playground.core.training.snapshots import EpochRecord
 
 MAX_POINTS = 2000
 NICE_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
+_EPOCH = attrgetter("epoch")
 TEST_COLOR = QColor("#1a73e8")
 BATCH_COLOR = QColor(128, 128, 128)
 # The curves: the record field each one draws, and the plot it is on.
@@ -135,10 +138,15 @@ class _Series:
         self.epochs: list[int] = []
         self.values: list[float] = []
 
-    def add(self, epoch: int, value: float | None) -> None:
-        if value is not None:
-            self.epochs.append(epoch)
-            self.values.append(value)
+    def since(self, epoch: int) -> tuple[list[int], list[float]]:
+        """The points from `epoch` on."""
+        cut = bisect_left(self.epochs, epoch)
+        return self.epochs[cut:], self.values[cut:]
+
+    def extend(self, epochs: list[int], values: list[float | None]) -> None:
+        """Add the points that have a value."""
+        self.epochs += [e for e, v in zip(epochs, values, strict=True) if v is not None]
+        self.values += [v for v in values if v is not None]
 
     def nearest(self, epoch: float) -> tuple[int, float] | None:
         """The point whose epoch is closest to `epoch`, or None when empty."""
@@ -387,16 +395,35 @@ class CurvesView(QWidget):
         """Add the records not seen yet; start over when `history` is another run's."""
         seen = self._seen
         if seen and (len(history) < seen or history[seen - 1] is not self._last):
-            self._reset_series()
-            seen = 0
-        for record in history[seen:]:
-            for name, series in self._series.items():
-                series.add(record.epoch, getattr(record, name))
+            at = bisect_left(history, self._last.epoch, key=_EPOCH)
+            if at < len(history) and history[at] is self._last:
+                seen = self._follow_thinning(history, at)
+            else:  # another run
+                self._reset_series()
+                seen = 0
+        self._add(history[seen:])
         if history and history[-1].subsample != self._subsample:
             self._subsample = history[-1].subsample
             self._set_caption()
         self._seen = len(history)
         self._last = history[-1] if history else None
+
+    def _add(self, records: Sequence[EpochRecord]) -> None:
+        epochs = list(map(_EPOCH, records))
+        for name, series in self._series.items():
+            series.extend(epochs, list(map(attrgetter(name), records)))
+
+    def _follow_thinning(self, history: Sequence[EpochRecord], at: int) -> int:
+        """The run's history thinned its older epochs (the last record seen is at `at`):
+        redo the points before its exact part; returns how many records are now taken."""
+        start = exact_from(history) or history[0].epoch
+        exact = bisect_left(history, start, key=_EPOCH)
+        kept = {name: series.since(start) for name, series in self._series.items()}
+        self._reset_series()
+        self._add(history[:exact])
+        for name, series in self._series.items():
+            series.extend(*kept[name])
+        return max(exact, at + 1)
 
     @staticmethod
     def _summary(record: EpochRecord) -> str:
