@@ -77,3 +77,23 @@ def test_xor_never_settles_and_the_view_says_it_is_not_separable(window, qtbot):
 def test_a_backprop_project_explains_what_the_view_is_for(window):
     assert "perceptron rule" in window.perceptron_view.status.text()
     assert not window.perceptron_view.plane.isVisible()
+
+
+def test_a_thinned_history_gives_no_update_count():
+    from dataclasses import replace
+
+    from playground.core.datasets import make_dataset
+    from playground.core.probes import make_frame
+    from playground.core.training.perceptron import PerceptronTrainer
+    from playground.core.training.snapshots import EpochRecord
+    from playground.gui.plots.perceptron import status_text
+
+    project = load_preset("perceptron-separable")
+    trainer = PerceptronTrainer(project.network, make_dataset(project.data), project.training)
+    frame = make_frame(trainer)
+    converged = replace(frame.snapshot, stop_reason="converged")
+    records = [EpochRecord(e, e, None, None, None, None, 0.0, mistakes=1) for e in (1, 2, 50)]
+    whole = status_text(replace(frame, snapshot=converged, history=tuple(records[:2])))
+    thinned = status_text(replace(frame, snapshot=converged, history=tuple(records)))
+    assert whole.startswith("Converged after 2 updates")
+    assert thinned.startswith("Converged in epoch") and "updates" not in thinned

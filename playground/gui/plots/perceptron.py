@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.datasets import Dataset
 from playground.core.frames import Frame, PerceptronUpdate
+from playground.core.training.history import exact_from
 from playground.gui.plots.boundary import line_across
 from playground.gui.plots.points import PointPaint, still_plot
 
@@ -45,9 +46,12 @@ def extent_of(points: np.ndarray) -> tuple[float, float, float, float]:
 def status_text(frame: Frame) -> str:
     """Converged, not separable, or what the latest visit did."""
     snapshot = frame.snapshot
-    updates = sum(r.mistakes or 0 for r in frame.history)
     last = frame.history[-1] if frame.history else None
     if snapshot.stop_reason == "converged":
+        if exact_from(frame.history) is not None:  # a long run's thinned history: no count
+            return (f"Converged in epoch {snapshot.epoch}: every training point is on its "
+                    "side.")
+        updates = sum(r.mistakes or 0 for r in frame.history)
         return (f"Converged after {updates} updates (epoch {snapshot.epoch}): every training "
                 "point is on its side.")
     if snapshot.stop_reason == "max_epochs" and last is not None:
