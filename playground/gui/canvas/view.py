@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -40,6 +40,9 @@ class NetworkView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        # The dotted grid is drawn once per zoom, scroll or resize, not under every repaint
+        # of a live frame's pictures and weight lines.
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setToolTip("")
         self._pan_from: QPointF | None = None
         self._refit = QTimer(self, singleShot=True, interval=0)
@@ -143,6 +146,11 @@ class NetworkView(QGraphicsView):
             self.unsetCursor()
             return
         super().mouseReleaseEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.resetCachedContent()  # the grid is drawn in the palette's colours
+        super().changeEvent(event)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         palette = QApplication.palette()
