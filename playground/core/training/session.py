@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from playground.core.datasets import Dataset
 from playground.core.training import protocol as p
+from playground.core.training import wire
 from playground.core.training.protocol import (
     BackpropAnswer,
     BackpropJob,
@@ -264,9 +265,9 @@ class _Service:
     def _read(self, pending: deque[Request]) -> None:
         """Every request waiting (at least one); a newer one of a superseding kind drops
         the older ones still queued."""
-        incoming = [self.reader.recv()]
+        incoming = [wire.receive(self.reader)]
         while self.reader.poll():
-            incoming.append(self.reader.recv())
+            incoming.append(wire.receive(self.reader))
         for request in incoming:
             if request.kind in p.SUPERSEDING:
                 for old in [r for r in pending if r.kind == request.kind]:
