@@ -108,7 +108,7 @@ class _Run:
     """One trainer and its run state."""
 
     def __init__(self, run_id: int, job: Job, dataset: Dataset, conn: _Sender,
-                 probes: frozenset[str]):
+                 probes: frozenset[str] = PROBES):
         from playground.core.spec import NetworkSpec
         from playground.core.training.factory import make_trainer, switch_engine
 
