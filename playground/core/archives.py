@@ -25,6 +25,8 @@ from playground.core.limits import UNPACKED, Limit
 _READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
                      zipfile.ZIP_LZMA)
 _NPY_MAGIC = b"\x93NUMPY"
+_NPY_HEADER = 1 << 16  # a .npy header is read from at most this many leading bytes
+_BLOCK = 1 << 20  # big entries are read this many bytes at a time
 # safetensors dtypes numpy can hold; BF16 and the F8 kinds have no numpy type
 _SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4",
                        "I16": "<i2", "I8": "i1", "U8": "u1", "BOOL": "?"}
@@ -56,6 +58,37 @@ def open_zip(raw: bytes) -> Iterator[zipfile.ZipFile]:
 def read_member(archive: zipfile.ZipFile, name: str, limit: Limit = UNPACKED) -> bytes:
     """One entry's bytes: encrypted or exotic entries are refused, and at most the limit is
     ever unpacked, whatever the entry claims."""
+    info = _readable(archive, name, limit)
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(limit.value + 1)
+    except _DAMAGED:
+        raise _damaged(name) from None
+    if len(data) > limit.value:
+        raise limit.exceeded(f"{name} unpacked")
+    return data
+
+
+def _member_array(archive: zipfile.ZipFile, name: str, limit: Limit = UNPACKED
+                  ) -> np.ndarray:
+    """One entry's bytes in a uint8 array, read a block at a time (checked as in
+    `read_member`). One `read` of a 188 MB entry copies it while holding the interpreter
+    lock, which stops the window's thread for a quarter of a second."""
+    info = _readable(archive, name, limit)
+    data = np.empty(info.file_size, np.uint8)  # zipfile never gives more than declared
+    filled = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(min(_BLOCK, info.file_size - filled) or 1):
+                data[filled:filled + len(chunk)] = np.frombuffer(chunk, np.uint8)
+                filled += len(chunk)
+    except _DAMAGED:
+        raise _damaged(name) from None
+    return data[:filled]
+
+
+def _readable(archive: zipfile.ZipFile, name: str, limit: Limit) -> zipfile.ZipInfo:
+    """The entry, if it is unencrypted, packed by a method this reads and within `limit`."""
     info = archive.getinfo(name)
     if info.flag_bits & 0x1:
         raise ArchiveError(f"{name} inside it is encrypted; the playground reads only "
@@ -66,15 +99,12 @@ def read_member(archive: zipfile.ZipFile, name: str, limit: Limit = UNPACKED) ->
                            "plain zip (deflate)")
     if info.file_size > limit.value:
         raise limit.exceeded(f"{name} unpacked ({info.file_size / 2**20:,.0f} MB)")
-    try:
-        with archive.open(info) as stream:
-            data = stream.read(limit.value + 1)
-    except _DAMAGED:
-        raise ArchiveError(f"{name} inside it is damaged; the file is incomplete or was "
-                           "changed after it was written") from None
-    if len(data) > limit.value:
-        raise limit.exceeded(f"{name} unpacked")
-    return data
+    return info
+
+
+def _damaged(name: str) -> ArchiveError:
+    return ArchiveError(f"{name} inside it is damaged; the file is incomplete or was changed "
+                        "after it was written")
 
 
 def read_npz(raw: bytes, progress: Callable[[float], None] | None = None
@@ -92,35 +122,34 @@ def read_npz(raw: bytes, progress: Callable[[float], None] | None = None
         names = archive.namelist()
         for count, name in enumerate(names, 1):
             key = name.removesuffix(".npy")
-            arrays[key] = _read_npy(read_member(archive, name), key)
+            arrays[key] = _read_npy(_member_array(archive, name), key)
             if progress is not None:
                 progress(count / len(names))
     return arrays
 
 
-def _read_npy(data: bytes, name: str) -> np.ndarray:
-    stream = io.BytesIO(data)
+def _read_npy(data: np.ndarray, name: str) -> np.ndarray:
+    """The array stored in `data` (a .npy file's bytes), viewed where it lies."""
+    stream = io.BytesIO(data[:_NPY_HEADER].tobytes())
     try:
         version = np.lib.format.read_magic(stream)
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                        else np.lib.format.read_array_header_2_0)
-        shape, _, dtype = read_header(stream)
+        shape, fortran, dtype = read_header(stream)
     except _DAMAGED:
         raise ArchiveError(f"the array '{name}' is damaged (its header is not a numpy "
                            "array header)") from None
     if dtype.hasobject:
         raise ArchiveError(f"the array '{name}' holds Python objects, which the playground "
                            "never loads (they could run code); save plain numbers")
-    needed = math.prod(shape) * dtype.itemsize
-    if needed > len(data) - stream.tell():
+    count, start = math.prod(shape), stream.tell()
+    needed = count * dtype.itemsize
+    if needed > len(data) - start:
         raise ArchiveError(f"the array '{name}' claims {' × '.join(map(str, shape)) or '1'} "
-                           f"values ({needed:,} bytes) but holds {len(data) - stream.tell():,}"
+                           f"values ({needed:,} bytes) but holds {len(data) - start:,}"
                            " bytes; the file is damaged")
-    stream.seek(0)
-    try:
-        return np.lib.format.read_array(stream, allow_pickle=False)
-    except _DAMAGED:
-        raise ArchiveError(f"the array '{name}' is damaged") from None
+    values = data[start:start + needed].view(dtype) if needed else np.empty(0, dtype)
+    return values.reshape(shape, order="F" if fortran else "C")
 
 
 def read_safetensors(raw: bytes) -> dict[str, np.ndarray]:

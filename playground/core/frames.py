@@ -13,6 +13,11 @@ import numpy as np
 from playground.core.training.snapshots import EpochRecord, Snapshot
 
 SATURATED_SLOPE = 0.05  # |φ′(v)| below this passes (almost) no gradient
+# The probes only some views draw, by the Frame field they fill: a frame carries those of
+# the views on screen (the canvas, the Output and the curves always get theirs).
+HISTOGRAMS, IMAGE, SEQUENCE, LATENT, CONTRIBUTIONS = (
+    "histograms", "image", "sequence", "latent", "contributions")
+PROBES = frozenset({HISTOGRAMS, IMAGE, SEQUENCE, LATENT, CONTRIBUTIONS})
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,22 @@ numpy arrays, made in the training thread only as often as the window asks for o
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from playground.core.datasets import KIND_LINE, KIND_PLANE, Dataset
-from playground.core.frames import Frame
+from playground.core.frames import (
+    CONTRIBUTIONS,
+    HISTOGRAMS,
+    IMAGE,
+    LATENT,
+    PROBES,
+    SEQUENCE,
+    Frame,
+)
 from playground.core.heads import Head
 from playground.core.health import field_histograms
 from playground.core.image_probes import evaluating, image_probe
@@ -108,14 +117,15 @@ def _extent(dataset: Dataset) -> tuple[float, float, float, float]:
 
 def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
                history_from: int = 0, sample: int | np.ndarray = 0, live: bool = False,
-               previous: Frame | None = None) -> Frame:
+               previous: Frame | None = None, probes: Collection[str] = PROBES) -> Frame:
     """Everything the live views need about the trainer's current state.
 
     `history_from` leaves out the records before it (a receiver that has them already
     appends the rest). `sample` is the test sample (an index, or an image such as a
     drawing) that the image and sequence probes look at. A `live` frame (while training
     runs) re-evaluates loss and accuracy only every LIVE_METRICS_SECONDS of training, and
-    keeps the `previous` frame's confusion matrix until then.
+    keeps the `previous` frame's confusion matrix until then. Of the `PROBES`, only those
+    in `probes` are computed (the views on screen); the others are left empty.
     """
     output, maps, ranges = pictures(trainer.model, trainer.head, trainer.dataset,
                                     trainer.device)
@@ -127,7 +137,8 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
     if output is not None and 0 < trainer.n_train <= LABELLED_POINTS:
         with torch.no_grad(), evaluating(model):
             point_outputs = model(trainer.x_train)[:, 0].cpu().numpy().astype(np.float32)
-    contributions, contribution_bias = _contributions(model, trainer.dataset)
+    contributions, contribution_bias = _contributions(model, trainer.dataset) \
+        if CONTRIBUTIONS in probes else (None, 0.0)
     snapshot = trainer.snapshot(LIVE_METRICS_SECONDS if live else 0.0)
     return Frame(snapshot, tuple(trainer.history[history_from:]), epochs_per_second,
                  output,
@@ -135,9 +146,12 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
                  ranges, weights, biases, first, point_outputs,
                  perceptron=getattr(trainer, "last_update", None), contributions=contributions,
                  contribution_bias=contribution_bias,
-                 histograms=field_histograms(model, trainer.x_train),
-                 image=image_probe(trainer, sample, previous and previous.image),
-                 sequence=sequence_probe(trainer, sample), latent=latent_probe(trainer),
+                 histograms=field_histograms(model, trainer.x_train)
+                 if HISTOGRAMS in probes else {},
+                 image=image_probe(trainer, sample, previous and previous.image)
+                 if IMAGE in probes else None,
+                 sequence=sequence_probe(trainer, sample) if SEQUENCE in probes else None,
+                 latent=latent_probe(trainer) if LATENT in probes else None,
                  engine=getattr(trainer, "engine", "torch") if trainer.step else "")
 
 

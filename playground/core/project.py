@@ -73,14 +73,15 @@ class Project:
         """The data set the project trains on (its imported data, if it uses them)."""
         return make_dataset(self.data, self.imported)
 
-    def import_data(self, imported: ImportedData) -> list[str]:
+    def import_data(self, imported: ImportedData, dataset: Dataset | None = None) -> list[str]:
         """Train on `imported` from now on (same split and seed) and fit the network's Input
-        and Output to it; trained weights that no longer fit are dropped. Returns what
-        changed, in words."""
+        and Output to it; trained weights that no longer fit are dropped. `dataset` is the
+        data set `imported_dataset` built ahead (off a window's thread, say), used if it
+        fits the new settings. Returns what changed, in words."""
         self.imported = imported
-        self.data = DataConfig(name=IMPORTED, n_samples=min(imported.n_samples, MAX_SAMPLES),
-                               train_fraction=self.data.train_fraction, seed=self.data.seed)
-        dataset = self.dataset()
+        self.data = _imported_config(self.data, imported)
+        if dataset is None or dataset.config != self.data:
+            dataset = self.dataset()
         changes = fit_to_data(self.network, dataset)
         if changes:
             self.weights = None
@@ -150,6 +151,19 @@ class Project:
         if weights is not None:
             project.weights = _checked_weights(project.network, weights)
         return project
+
+
+def imported_dataset(imported: ImportedData, current: DataConfig) -> Dataset:
+    """The data set a project with the data settings `current` trains on once it imports
+    `imported`: build it ahead, where waiting does not matter, for `Project.import_data`."""
+    return make_dataset(_imported_config(current, imported), imported)
+
+
+def _imported_config(current: DataConfig, imported: ImportedData) -> DataConfig:
+    """The data settings for `imported`: every sample up to the limit, the same split and
+    seed."""
+    return DataConfig(name=IMPORTED, n_samples=min(imported.n_samples, MAX_SAMPLES),
+                      train_fraction=current.train_fraction, seed=current.seed)
 
 
 def _data_config(data: Any) -> DataConfig:

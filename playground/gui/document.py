@@ -21,6 +21,8 @@ from playground.core.project import Project, load_project, save_project
 from playground.core.spec import NetworkSpec
 from playground.core.training.config import TrainConfigError
 
+KEPT_DATASETS = 2  # the current data set and the one before (undo, redo)
+
 
 def _state(project: Project) -> dict[str, Any]:
     """What an undo step restores: network, data and training settings, weights."""
@@ -73,7 +75,9 @@ class Document(QObject):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._info: GraphInfo | None = None
         self._weights_unsaved = False
-        self._dataset: tuple[DataConfig, ImportedData | None, Dataset] | None = None
+        # The data sets built last, newest first: undo and redo between two data settings
+        # find theirs here instead of building a big imported set again.
+        self._datasets: list[tuple[DataConfig, ImportedData | None, Dataset]] = []
 
     # ---- derived state, cached ------------------------------------------------------------
     @property
@@ -89,9 +93,17 @@ class Document(QObject):
     @property
     def dataset(self) -> Dataset:
         data, imported = self.project.data, self.project.imported
-        if self._dataset is None or self._dataset[:2] != (data, imported):
-            self._dataset = (data, imported, make_dataset(data, imported))
-        return self._dataset[2]
+        dataset = next((built for config, source, built in self._datasets
+                        if config == data and source is imported), None)
+        if dataset is None:
+            dataset = make_dataset(data, imported)
+        self._remember(dataset, imported)
+        return dataset
+
+    def _remember(self, dataset: Dataset, imported: ImportedData | None) -> None:
+        """Keep `dataset` (built from `imported`) first among the data sets built last."""
+        kept = [entry for entry in self._datasets if entry[2] is not dataset]
+        self._datasets = [(dataset.config, imported, dataset), *kept][:KEPT_DATASETS]
 
     @property
     def dirty(self) -> bool:
@@ -140,13 +152,16 @@ class Document(QObject):
             project.data = config
             return fit_to_data(project.network, dataset)
 
-        self._dataset = (config, self.project.imported, dataset)
+        self._remember(dataset, self.project.imported)
         return self.edit("Change data", apply)  # type: ignore[return-value]
 
-    def import_data(self, imported: ImportedData) -> list[str]:
-        """Make `imported` the project's data (one undo step) and fit the network to it."""
+    def import_data(self, imported: ImportedData, dataset: Dataset | None = None) -> list[str]:
+        """Make `imported` the project's data (one undo step) and fit the network to it;
+        `dataset` is its data set built ahead (`imported_dataset`), if it was."""
+        if dataset is not None:
+            self._remember(dataset, imported)
         return self.edit(f"Import {imported.source}",  # type: ignore[return-value]
-                         lambda project: project.import_data(imported))
+                         lambda project: project.import_data(imported, dataset))
 
     def set_training(self, **changes: Any) -> None:
         self.edit("Change training settings",

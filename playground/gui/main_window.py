@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from playground import __version__
 from playground.core.errors import PlaygroundError
-from playground.core.frames import Frame
+from playground.core.frames import CONTRIBUTIONS, HISTOGRAMS, Frame
 from playground.core.layout import READABLE_ZOOM
 from playground.core.presets import load_preset
 from playground.core.project import SUFFIX, Project, ProjectError
@@ -58,7 +58,7 @@ from playground.gui.plots.approximation import ApproximationView
 from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.curves import CurvesView, describe_run
 from playground.gui.plots.deep_docks import DeepDocks
-from playground.gui.plots.frame_gate import FrameGate
+from playground.gui.plots.frame_gate import FrameGate, ProbeDemand
 from playground.gui.plots.gradients import GradientView
 from playground.gui.plots.perceptron import PerceptronView
 from playground.gui.wheel_guard import install_wheel_guard
@@ -135,10 +135,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(curves, self.approximation_dock)
         self.deep = DeepDocks(self, self.controller, output, self._dock)
         # The tabs under the canvas draw live frames only while they are in front.
-        self._gates = [FrameGate(dock, view.show_frame) for dock, view in (
-            (gradients, self.gradients), (activations, self.activations),
-            (self.perceptron_dock, self.perceptron_view),
-            (self.approximation_dock, self.approximation))]
+        self._gates = [FrameGate(dock, view.show_frame, probe) for dock, view, probe in (
+            (gradients, self.gradients, ""), (activations, self.activations, HISTOGRAMS),
+            (self.perceptron_dock, self.perceptron_view, ""),
+            (self.approximation_dock, self.approximation, CONTRIBUTIONS))]
+        # The training process computes only the probes of the docks on screen.
+        ProbeDemand([*self._gates, *self.deep.gates], self.controller.set_probes, self)
         self._lesson_applies: dict[QDockWidget, bool] = {}
         output.raise_()
         curves.raise_()

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
 
 from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
-from playground.core.frames import Frame
+from playground.core.frames import PROBES, Frame
 from playground.core.graph import require_valid
 from playground.core.training import protocol as p
 from playground.core.training.client import TrainingClient
@@ -84,6 +84,7 @@ class TrainingController(QObject):
         self.previews = 0  # previews received (each one computed by the process)
         self.steps_per_frame: int | None = None  # the speed setting; None: as fast as it goes
         self.probe_sample: int | np.ndarray = 0  # what the image and sequence views look at
+        self.probes: frozenset[str] = PROBES  # those the views on screen draw (set_probes)
         self._built_for: tuple | None = None
         self._live: dict[str, Any] = {}
         self._previewed: tuple[tuple, object] | None = None
@@ -125,6 +126,7 @@ class TrainingController(QObject):
         self._starts.append(time.monotonic())
         self._data = None
         self._ask(p.DEVICES)
+        self._request(p.VIEWS, self.probes)
         self._timer.start()
         if os.name == "posix":  # a pipe's descriptor (Windows' pipes are not sockets)
             self._notifier = QSocketNotifier(self.client.fileno(), QSocketNotifier.Type.Read,
@@ -185,6 +187,19 @@ class TrainingController(QObject):
         if self.loaded:
             self._request(p.PROBE, sample)
         elif redraw:
+            self.show_initial_frame()
+
+    def set_probes(self, probes: frozenset[str]) -> None:
+        """Have frames carry only these of the `PROBES` (those of the views on screen). A
+        view that comes on screen gets its data with the next frame: at once when paused,
+        from a fresh preview when nothing is loaded."""
+        shown = probes - self.probes
+        if probes == self.probes:
+            return
+        self.probes = probes
+        if self.client is not None:
+            self._request(p.VIEWS, probes)
+        if shown and not self.loaded and self._previewed is not None:
             self.show_initial_frame()
 
     def read_image(self, image: np.ndarray) -> None:

@@ -19,10 +19,17 @@ def raise_dock(window, title: str) -> QDockWidget:
     return dock
 
 
+def shown_histograms(window, qtbot):
+    """Bring the Activations tab forward and wait for the frame with its histograms (a tab
+    behind another gets none: the training process computes them once it shows)."""
+    raise_dock(window, "activations")
+    qtbot.waitUntil(lambda: bool(window.controller.last_frame.histograms))
+    return window.controller.last_frame
+
+
 def test_each_hidden_layer_gets_its_histogram_over_phi_and_its_slope(window, qtbot):
     view = window.activations
-    frame = window.controller.last_frame
-    raise_dock(window, "activations")  # the tab draws the latest frame as it comes forward
+    frame = shown_histograms(window, qtbot)
     qtbot.waitUntil(lambda: list(view.plots) == ["dense_1", "dense_2"])
     for node, plot in view.plots.items():
         histogram = frame.histograms[node]
@@ -37,7 +44,7 @@ def test_each_hidden_layer_gets_its_histogram_over_phi_and_its_slope(window, qtb
 
 
 def test_relu_layers_name_their_dead_units_and_a_single_layer_has_nothing(window, qtbot):
-    frame = window.controller.last_frame
+    frame = shown_histograms(window, qtbot)
     title = layer_title("dense_1", frame.histograms["dense_1"], 2)
     assert title.startswith("dense_1 · tanh")
     relu = frame.histograms["dense_1"].__class__(
@@ -58,8 +65,10 @@ def test_a_hidden_histogram_tab_draws_nothing_until_it_is_shown(window, qtbot):
     qtbot.waitUntil(lambda: list(window.activations.plots) == ["dense_1", "dense_2"])
     raise_dock(window, "curves")  # a tab behind another is moved off screen, not hidden
     qtbot.waitUntil(lambda: activations.visibleRegion().isEmpty())
+    previews = window.controller.previews
     window.set_document(Document.untitled(load_preset("vanishing-sigmoid")))
-    qtbot.waitUntil(lambda: len(window.controller.last_frame.histograms) == 6)
+    wait_for_preview(window.controller, qtbot, previews + 1)
+    assert window.controller.last_frame.histograms == {}  # nor computed for it
     assert list(window.activations.plots) == ["dense_1", "dense_2"]  # still the last drawn
     activations.raise_()
     qtbot.waitUntil(lambda: len(window.activations.plots) == 6)

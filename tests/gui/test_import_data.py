@@ -10,6 +10,10 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
+from playground.core.datasets.imported import ImportedData
+from playground.core.presets import load_preset
+from playground.core.project import imported_dataset
+from playground.gui.document import Document
 from playground.gui.panels.import_dialog import CsvImportDialog
 from playground.gui.worker import PAUSED
 from tests.core.test_imports import IRIS, write_mnist
@@ -220,3 +224,26 @@ def test_a_folder_of_colour_images_asks_and_says_what_it_did(window, qtbot, erro
     assert input_shape(window) == ((1, 8, 8) if grey else (3, 8, 8))
     message = window.statusBar().currentMessage()
     assert ("8×8 images (made grey from colour)" if grey else "8×8 images (colour)") in message
+
+
+def test_an_imported_data_set_built_ahead_is_used_through_undo_and_reopening(qtbot, tmp_path):
+    """The data set built off the window's thread is the document's: no second build on
+    import, none on undo and redo; saved and reopened, the project trains on the same
+    arrays."""
+    document = Document.untitled(load_preset("circle"))
+    rng = np.random.default_rng(1)
+    data = ImportedData(rng.normal(size=(300, 5)), rng.integers(0, 3, 300),
+                        task="multiclass", kind="table", class_names=("a", "b", "c"),
+                        source="table.npz")
+    dataset = imported_dataset(data, document.project.data)
+    document.import_data(data, dataset)
+    assert document.dataset is dataset and dataset.scaling is not None
+    assert document.spec.of_kind("Output")[0].params["units"] == 3
+    document.undo_stack.undo()
+    assert document.project.imported is None and document.dataset.info.name == "circle"
+    document.undo_stack.redo()
+    assert document.dataset is dataset
+    document.save(tmp_path / "table.playground")
+    reopened = Document.open(tmp_path / "table.playground")
+    np.testing.assert_array_equal(reopened.dataset.x_train, dataset.x_train)
+    np.testing.assert_array_equal(reopened.dataset.y_test, dataset.y_test)

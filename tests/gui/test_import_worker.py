@@ -12,7 +12,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from playground.core.datasets.imports import load_path, read_table
+from playground.core.project import imported_dataset
 from playground.gui.import_worker import ImportThread
+from tests.gui.conftest import wait_for_preview
 from tests.gui.test_import_data import clicking
 
 MNIST_SIZE = (60_000, 784)
@@ -68,7 +70,8 @@ def test_a_60k_import_keeps_the_window_responsive_and_shows_progress(
     load_path(mnist_sized)
     bound = max(MAX_GAP_S, (time.monotonic() - began) / 3)
     received: list = []
-    monkeypatch.setattr(window.document, "import_data", lambda data: received.append(data) or [])
+    monkeypatch.setattr(window.document, "import_data",
+                        lambda data, dataset=None: received.append(data) or [])
     ticker = Ticker(window, qtbot)
     with qtbot.waitSignal(window.importer.finished, timeout=60_000,
                           check_params_cb=lambda worked: worked):
@@ -87,11 +90,39 @@ def test_a_60k_import_keeps_the_window_responsive_and_shows_progress(
     assert data.x.shape == MNIST_SIZE and data.class_names == tuple("0123456789")
 
 
+def test_a_60k_set_is_made_the_projects_data_without_stopping_the_window(
+        window, qtbot, mnist_sized):
+    """Reading, shuffling, splitting and standardising happen in the worker; the window's
+    thread swaps the data set in, sends it to the training process and draws the preview.
+    Building the data set on the window's thread (as it once did, twice) would be one pause
+    as long as the build."""
+    began = time.monotonic()
+    data = load_path(mnist_sized)
+    read = time.monotonic() - began
+    began = time.monotonic()
+    imported_dataset(data, window.document.project.data)
+    bound = max(MAX_GAP_S, (time.monotonic() - began) / 2, read / 3)
+    del data
+    previews = window.controller.previews
+    ticker = Ticker(window, qtbot)
+    start = len(ticker.times) - 1
+    with qtbot.waitSignal(window.importer.finished, timeout=60_000,
+                          check_params_cb=lambda worked: worked):
+        assert window.importer.import_paths([mnist_sized])
+    wait_for_preview(window.controller, qtbot, previews + 1)
+    ticker.timer.stop()
+    assert ticker.longest_pause(start) < bound
+    dataset = window.document.dataset
+    assert dataset.input_shape == (784,) and dataset.scaling is not None
+    assert window.controller.last_frame is not None  # the preview of the fitted network
+
+
 def test_a_csv_table_is_read_and_converted_in_the_worker(window, qtbot, monkeypatch,
                                                          long_csv):
     """The window's timer keeps firing while the chosen columns are converted."""
     received: list = []
-    monkeypatch.setattr(window.document, "import_data", lambda data: received.append(data) or [])
+    monkeypatch.setattr(window.document, "import_data",
+                        lambda data, dataset=None: received.append(data) or [])
     window.importer.csv_dialog = clicking(window, qtbot)
     ticker = Ticker(window, qtbot)
     with qtbot.waitSignal(window.importer.finished, timeout=60_000,

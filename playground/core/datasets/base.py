@@ -178,7 +178,7 @@ def _inputs(info: DatasetInfo, samples: np.ndarray, features: Sequence[str]) -> 
     """Network inputs for raw samples: features for plane sets, else the samples themselves."""
     if info.kind == KIND_PLANE:
         return apply_features(samples, features)
-    return samples.astype(np.float32)
+    return samples.astype(np.float32, copy=False)
 
 
 # ---- dataset ---------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def build_dataset(config: DataConfig, info: DatasetInfo, samples: np.ndarray,
     `raw` holds class indices or regression values (`(N,)` or `(N, k)`), as in `Recipe`.
     The first `n_train` samples train (by default the config's share of them).
     """
-    samples = samples.astype(np.float32)
+    samples = samples.astype(np.float32, copy=False)
     info = replace(info, input_shape=tuple(int(n) for n in samples.shape[1:]))
     inputs = _inputs(info, samples, config.features)
     labels = None if info.task == TASK_REGRESSION else raw.astype(np.int64)
@@ -378,20 +378,24 @@ def _from_import(config: DataConfig, imported: ImportedData | None) -> Dataset:
     dataset = build_dataset(config, imported.info, imported.x[order], imported.y[order])
     if dataset.kind != KIND_PLANE:  # the plane's inputs are the chosen derived features
         dataset = replace(dataset, feature_names=imported.feature_names)
-    return standardized(dataset) if config.standardize else dataset
+    # The inputs were gathered into new arrays just now: scale them where they lie (a
+    # line's inputs are its plotted points, which stay raw).
+    own = dataset.kind != KIND_LINE
+    return standardized(dataset, in_place=own) if config.standardize else dataset
 
 
 SCALED_KINDS = (KIND_TABLE, KIND_PLANE, KIND_LINE)  # images are already scaled to 0 … 1
 
 
-def standardized(dataset: Dataset) -> Dataset:
+def standardized(dataset: Dataset, in_place: bool = False) -> Dataset:
     """The set with its inputs (and regression targets) standardised by the training split's
-    statistics; images and empty training splits are left as they are."""
+    statistics; images and empty training splits are left as they are. `in_place` scales
+    the inputs where they lie, for a set whose arrays nothing else holds."""
     if dataset.kind not in SCALED_KINDS or not len(dataset.x_train):
         return dataset
     regression = dataset.task == TASK_REGRESSION
     scaling = Scaling.fit(dataset.x_train, dataset.y_train if regression else None)
-    x_train, x_test = scaling.inputs(dataset.x_train), scaling.inputs(dataset.x_test)
+    x_train, x_test = (scaling.inputs(x, in_place) for x in (dataset.x_train, dataset.x_test))
     if dataset.autoencoder:  # the targets are the inputs, as the network sees them
         y_train, y_test = (x.reshape(len(x), -1) for x in (x_train, x_test))
         mean, std = scaling.input_mean, scaling.input_std

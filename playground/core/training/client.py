@@ -15,6 +15,7 @@ import threading
 import time
 from typing import Any
 
+from playground.core.training import wire
 from playground.core.training.protocol import ALIVE, ANSWERED, SUPERSEDING, Event, Request
 from playground.core.training.session import PRELOAD, serve
 
@@ -133,6 +134,6 @@ class TrainingClient:
             self._started.set()
         while (message := self._outbox.get()) is not None:
             try:
-                self._conn.send(message)
+                wire.send(self._conn, message)  # a data set's arrays leave as they lie
             except (OSError, ValueError):
                 return  # the process or the pipe is gone

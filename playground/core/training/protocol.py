@@ -49,6 +49,7 @@ PLAY, PAUSE, STEP = "play", "pause", "step"  # ↩ (pause, step: a frame with th
 LIVE = "live"  # settings that may change while training runs
 SPEED = "speed"  # the most steps between two frames (None: as fast as it goes)
 PROBE = "probe"  # the test sample (an index) or drawing the probes look at
+VIEWS = "views"  # the probes the views on screen draw (a set of core.frames.PROBES)
 FRAME = "frame"  # the window took the last frame: the process may send the next
 UNLOAD = "unload"  # ↩ end the run, answered with (the weights it reached, their epoch)
 PREVIEW = "preview"  # ↩ a Job: a frame of the untrained (or loaded) network, no training

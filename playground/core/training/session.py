@@ -23,7 +23,9 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from playground.core.datasets import Dataset
+from playground.core.frames import PROBES
 from playground.core.training import protocol as p
+from playground.core.training import wire
 from playground.core.training.protocol import (
     BackpropAnswer,
     BackpropJob,
@@ -105,7 +107,8 @@ class _Sender:
 class _Run:
     """One trainer and its run state."""
 
-    def __init__(self, run_id: int, job: Job, dataset: Dataset, conn: _Sender):
+    def __init__(self, run_id: int, job: Job, dataset: Dataset, conn: _Sender,
+                 probes: frozenset[str] = PROBES):
         from playground.core.spec import NetworkSpec
         from playground.core.training.factory import make_trainer, switch_engine
 
@@ -123,6 +126,7 @@ class _Run:
         self.paused = True
         self.frame_wanted = True
         self.sample: Any = job.sample
+        self.probes = probes  # what the views on screen draw
         self.fault_at = int(os.environ.pop(FAULT_AT_STEP, "0"))  # the first run only
         self._last_frame = 0.0
         self._last_weights = 0.0
@@ -151,6 +155,11 @@ class _Run:
         elif kind == p.PROBE:
             self.sample = request.payload  # a test sample's index, or an image (a drawing)
             if self.paused:  # show it now; a running run shows it in its next frame
+                self.post(self._resting(), with_weights=False)
+        elif kind == p.VIEWS:
+            shown = frozenset(request.payload) - self.probes
+            self.probes = frozenset(request.payload)
+            if shown and self.paused:  # a view came on screen: its data now
                 self.post(self._resting(), with_weights=False)
 
     def _resting(self) -> str:
@@ -218,7 +227,8 @@ class _Run:
         history = self.trainer.history  # thins its older part: count by epochs, not places
         frame = make_frame(self.trainer, self._epochs_per_second(),
                            history.after(self._sent_epoch), self.sample,
-                           live=state == p.RUNNING, previous=self._previous)
+                           live=state == p.RUNNING, previous=self._previous,
+                           probes=self.probes)
         self._previous = frame
         cost = time.perf_counter() - self._last_frame
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
@@ -243,6 +253,7 @@ class _Service:
         self.run: _Run | None = None
         self.viewer: TrainerBase | None = None  # the last preview's trainer (no optimiser)
         self.answered = threading.Event()  # set once a preview or a load was answered
+        self.probes: frozenset[str] = PROBES  # what the views on screen draw
 
     def serve(self) -> None:
         pending: deque[Request] = deque()
@@ -266,9 +277,9 @@ class _Service:
     def _read(self, pending: deque[Request]) -> None:
         """Every request waiting (at least one); a newer one of a superseding kind drops
         the older ones still queued."""
-        incoming = [self.reader.recv()]
+        incoming = [wire.receive(self.reader)]
         while self.reader.poll():
-            incoming.append(self.reader.recv())
+            incoming.append(wire.receive(self.reader))
         for request in incoming:
             if request.kind in p.SUPERSEDING:
                 for old in [r for r in pending if r.kind == request.kind]:
@@ -291,6 +302,10 @@ class _Service:
             self._reply(request, (run.trainer.weights(), run.trainer.epoch) if trained else None)
         elif kind == p.EXPORT:
             self._reply(request, export_outcome(request.payload))
+        elif kind == p.VIEWS:
+            self.probes = frozenset(request.payload)
+            if (run := self.run) is not None:
+                self._guard_run(lambda: run.obey(request))
         elif kind in (p.PREVIEW, p.READ_IMAGE, p.DECODE, p.BACKPROP):
             try:
                 self._reply(request, self._answer(request))
@@ -310,7 +325,8 @@ class _Service:
         job: Job = request.payload
         self.run = None
         try:
-            self.run = _Run(request.id, job, self.datasets[job.data_token], self.conn)
+            self.run = _Run(request.id, job, self.datasets[job.data_token], self.conn,
+                            self.probes)
         except Exception as err:  # noqa: BLE001
             self.conn.send(Event(request.id, p.FAILED, _describe(err), run=request.id))
             return
@@ -346,7 +362,8 @@ class _Service:
                        job.config, job.weights)
         trainer.count_from(job.epoch)
         self.viewer = trainer
-        return Preview(make_frame(trainer, sample=job.sample), trainer.weights())
+        return Preview(make_frame(trainer, sample=job.sample, probes=self.probes),
+                       trainer.weights())
 
     def _backprop(self, order: BackpropJob) -> BackpropAnswer:
         from playground.core.backprop import backprop_step, dense_chain

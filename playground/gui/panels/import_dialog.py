@@ -2,10 +2,12 @@
 button and drops onto the window (`DataImporter`), and the CSV dialog that previews the first
 rows and lets the user choose the label and feature columns and the task.
 
-Files are read in a worker thread behind a progress dialog with Cancel (`ImportThread`). A
-CSV file is read once (`read_table`); OK turns the table into samples with the chosen
-columns. A bad cell keeps the dialog open with the message, so another choice can fix it.
-Any other problem goes to the window's `show_error` and leaves the project as it was.
+Files are read in a worker thread behind a progress dialog with Cancel (`ImportThread`); the
+data set the project will train on is shuffled, split and standardised there too, so that
+the window's thread only swaps it in (`Prepared`). A CSV file is read once (`read_table`);
+OK turns the table into samples with the chosen columns. A bad cell keeps the dialog open
+with the message, so another choice can fix it. Any other problem goes to the window's
+`show_error` and leaves the project as it was.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QMimeData, QObject, Signal, Slot
 from PySide6.QtGui import QBrush, QFont, QPalette
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.datasets import DataConfig, Dataset
 from playground.core.datasets.imports import (
     AUTO,
     CsvTable,
@@ -50,6 +53,7 @@ from playground.core.datasets.imports import (
 )
 from playground.core.datasets.info import KIND_IMAGE
 from playground.core.errors import PlaygroundError
+from playground.core.project import imported_dataset
 from playground.gui.import_worker import ImportThread, Loader, Progress
 from playground.gui.theme import ERROR
 
@@ -206,6 +210,23 @@ def convert_table(table: CsvTable, label: int, features: list[int], task: str,
     return import_table(table, label, features, task)
 
 
+class Prepared(NamedTuple):
+    """Imported data and the data set the project will train on, both made in the worker:
+    the window's thread only swaps them in."""
+
+    data: ImportedData
+    dataset: Dataset
+
+
+def prepared(loader: Loader, config: DataConfig, progress: Progress) -> Any:
+    """What `loader` gives; imported data come with their data set for a project whose data
+    settings are `config` (shuffled, split and standardised here, off the window's thread)."""
+    outcome = loader(progress)
+    if isinstance(outcome, ImportedData):
+        return Prepared(outcome, imported_dataset(outcome, config))
+    return outcome
+
+
 class ImportProgress(QDialog):
     """"Reading …" or "Converting …" with a progress bar (busy until the loader first
     reports) and Cancel, window-modal while the worker thread runs."""
@@ -294,10 +315,14 @@ class DataImporter(QObject):
                 if labels is None:
                     return False
             loader = partial(load_path, images, labels)
-        self._start(ImportThread(loader, images.name, self), f"Reading {images.name}…")
+        self._start(loader, images.name, f"Reading {images.name}…")
         return True
 
-    def _start(self, job: ImportThread, text: str) -> None:
+    def _start(self, loader: Loader, source: str, text: str) -> None:
+        """Run `loader` in a worker behind the progress dialog; data it imports come back
+        `Prepared` for the project."""
+        job = ImportThread(partial(prepared, loader, self.window.document.project.data),
+                           source, self)
         self._job = job
         self._jobs.add(job)
         job.done.connect(self._done)
@@ -352,14 +377,17 @@ class DataImporter(QObject):
             self.finished.emit(False)
             return
         source = dialog.table.source
-        self._start(ImportThread(dialog.converter(), source, self), f"Converting {source}…")
+        self._start(dialog.converter(), source, f"Converting {source}…")
 
-    def _apply(self, data: ImportedData) -> None:
+    def _apply(self, outcome: Prepared) -> None:
+        data = outcome.data
         if data.kind == KIND_IMAGE and data.input_shape[0] == 3 and self.ask_grey(data):
-            data = to_grey(data)
+            self._start(lambda progress: to_grey(data), data.source,
+                        f"Making {data.source} grey…")
+            return
         self.window.controller.stop_training()
         try:
-            changes = self.window.document.import_data(data)
+            changes = self.window.document.import_data(data, outcome.dataset)
         except PlaygroundError as err:  # the edit was undone
             self._fail(str(err))
             return

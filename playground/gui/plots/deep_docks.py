@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from playground.core.datasets import TASK_REGRESSION, Dataset
-from playground.core.frames import Frame
+from playground.core.frames import IMAGE, LATENT, SEQUENCE, Frame
 from playground.core.spec import NetworkSpec
 from playground.gui.plots.confusion import ConfusionView
 from playground.gui.plots.drawing_pad import DrawingPanel
@@ -66,13 +66,14 @@ class DeepDocks(QObject):
             dock = make_dock(title, view, right, True)
             window.tabifyDockWidget(output, dock)
             self.docks[title] = dock
-        draws: dict[str, Callable[[Frame], None]] = {
-            "Feature maps": lambda f: self.feature_maps.show_probe(f.image),
-            "Mistakes": lambda f: self.confusion.show_probe(f.image),
-            "Drawing pad": lambda f: self.pad.show_probe(f.image),
-            "Latent space": lambda f: self.latent.show_probe(f.latent),
-            "Sequence": lambda f: self.sequence.show_probe(f.sequence)}
-        self._gates = [FrameGate(self.docks[title], draw) for title, draw in draws.items()]
+        draws: dict[str, tuple[Callable[[Frame], None], str]] = {
+            "Feature maps": (lambda f: self.feature_maps.show_probe(f.image), IMAGE),
+            "Mistakes": (lambda f: self.confusion.show_probe(f.image), IMAGE),
+            "Drawing pad": (lambda f: self.pad.show_probe(f.image), IMAGE),
+            "Latent space": (lambda f: self.latent.show_probe(f.latent), LATENT),
+            "Sequence": (lambda f: self.sequence.show_probe(f.sequence), SEQUENCE)}
+        self.gates = [FrameGate(self.docks[title], draw, probe)
+                      for title, (draw, probe) in draws.items()]
         self._applies: dict[str, bool] = {}
         self._frame: Frame | None = None
         self._count = 0
@@ -117,7 +118,7 @@ class DeepDocks(QObject):
         self._frame = frame
         if not self.controller.loaded:  # a new preview: new weights or a new network
             self.pad.invalidate()
-        for gate in self._gates:
+        for gate in self.gates:
             gate.show_frame(frame)
 
     # ---- choosing what the probes look at ------------------------------------------------
