@@ -14,7 +14,7 @@ def warm_up() -> None:
     is_weight = np.array([1, 1, 1, 1, 0, 0, 1, 1, 0], dtype=np.uint8)
     w = np.full(9, 0.1, dtype=np.float32)
     grad = np.zeros(9)
-    x, tf, ti = np.ones((2, 2)), np.ones((2, 1)), np.zeros(2, dtype=np.int64)
+    x, tf, ti = np.ones((2, 2), np.float32), np.ones((2, 1)), np.zeros(2, dtype=np.int64)
     perms = np.array([[0, 1]], dtype=np.int64)
     hyper = np.array([0.1, 0.9, 0.0, 1e9, 0.0, 0.0, np.nan, 0.5])
     ints = np.zeros(8, dtype=np.int64)
