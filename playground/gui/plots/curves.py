@@ -80,7 +80,7 @@ class KeptRun:
     color: QColor
 
 
-def thin(epochs: list[int], values: list[float], limit: int = MAX_POINTS
+def thin(epochs: Sequence[float], values: Sequence[float], limit: int = MAX_POINTS
          ) -> tuple[np.ndarray, np.ndarray]:
     """At most `limit` points, as float arrays: a longer series is cut into stretches of
     equal length, each drawn by its lowest and highest point (in epoch order), plus the last
@@ -88,7 +88,7 @@ def thin(epochs: list[int], values: list[float], limit: int = MAX_POINTS
     x, y = np.asarray(epochs, dtype=np.float64), np.asarray(values, dtype=np.float64)
     n = len(x)
     if n <= limit:
-        return x, y
+        return x.copy(), y.copy()  # the curve keeps them: never the series' own buffers
     stretches = (limit - 1) // 2
     size = -(-n // stretches)
     rows = -(-n // size)
@@ -132,31 +132,53 @@ def _format(value: float) -> str:
 
 
 class _Series:
-    """One metric's (epoch, value) pairs, in epoch order, skipping epochs without a value."""
+    """One metric's (epoch, value) points in epoch order (epochs without a value skipped), in
+    arrays that grow by doubling: a frame converts only its new records, not the history."""
 
     def __init__(self) -> None:
-        self.epochs: list[int] = []
-        self.values: list[float] = []
+        self._epochs, self._values = np.empty(0), np.empty(0)
+        self._count = 0
 
-    def since(self, epoch: int) -> tuple[list[int], list[float]]:
+    @property
+    def epochs(self) -> np.ndarray:
+        return self._epochs[:self._count]
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._values[:self._count]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def since(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
         """The points from `epoch` on."""
-        cut = bisect_left(self.epochs, epoch)
-        return self.epochs[cut:], self.values[cut:]
+        cut = int(np.searchsorted(self.epochs, epoch, side="left"))
+        return self.epochs[cut:].copy(), self.values[cut:].copy()
 
-    def extend(self, epochs: list[int], values: list[float | None]) -> None:
-        """Add the points that have a value."""
-        self.epochs += [e for e, v in zip(epochs, values, strict=True) if v is not None]
-        self.values += [v for v in values if v is not None]
+    def extend(self, epochs: Sequence[float], values: Sequence[float | None]) -> None:
+        """Add the points that have a value (arrays: every point has one)."""
+        if isinstance(values, np.ndarray):
+            new_epochs, new_values = np.asarray(epochs, np.float64), values
+        else:
+            pairs = [(e, v) for e, v in zip(epochs, values, strict=True) if v is not None]
+            new_epochs, new_values = np.array(pairs, np.float64).reshape(-1, 2).T
+        end = self._count + len(new_epochs)
+        if end > len(self._epochs):
+            size = max(end, 2 * len(self._epochs), 256)
+            self._epochs = np.concatenate([self.epochs, np.empty(size - self._count)])
+            self._values = np.concatenate([self.values, np.empty(size - self._count)])
+        self._epochs[self._count:end], self._values[self._count:end] = new_epochs, new_values
+        self._count = end
 
     def nearest(self, epoch: float) -> tuple[int, float] | None:
         """The point whose epoch is closest to `epoch`, or None when empty."""
-        if not self.epochs:
+        if not self._count:
             return None
-        i = bisect_left(self.epochs, epoch)
-        if i == len(self.epochs) or (i > 0 and epoch - self.epochs[i - 1]
-                                     <= self.epochs[i] - epoch):
+        epochs = self.epochs
+        i = int(np.searchsorted(epochs, epoch, side="left"))
+        if i == self._count or (i > 0 and epoch - epochs[i - 1] <= epochs[i] - epoch):
             i -= 1
-        return self.epochs[i], self.values[i]
+        return int(epochs[i]), float(self._values[i])
 
 
 class CurvesView(QWidget):
@@ -439,7 +461,7 @@ class CurvesView(QWidget):
     @Slot()
     def keep_run(self) -> None:
         """Keep the current run's train loss as a faded curve, labelled by `run_label`."""
-        if not self._train_loss.epochs:
+        if not len(self._train_loss):
             return
         if len(self.kept) == MAX_KEPT:
             self.kept.pop(0)
@@ -475,7 +497,7 @@ class CurvesView(QWidget):
     def hover_at(self, epoch: float) -> None:
         """Mark the epoch nearest to `epoch` and show its values (nothing when empty)."""
         batch = self._series["batch_loss"]
-        anchor = batch if self.batch_box.isChecked() and batch.epochs else self._train_loss
+        anchor = batch if self.batch_box.isChecked() and len(batch) else self._train_loss
         nearest = anchor.nearest(epoch)
         if nearest is None:
             self._hide_hover()
