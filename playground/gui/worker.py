@@ -122,6 +122,8 @@ class TrainingController(QObject):
         """Start the training process now, so that the first answer comes soon."""
         if self.client is not None and self.client.alive:
             return
+        if self.client is not None:  # it died unnoticed: stop watching its pipe first
+            self._close_client()
         self.client = TrainingClient()
         self._starts.append(time.monotonic())
         self._data = None
