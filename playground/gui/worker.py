@@ -10,14 +10,13 @@ reported as such, a failed run is a state, and a process that died is replaced.
 from __future__ import annotations
 
 import itertools
-import os
 import time
 from collections import deque
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from playground.core.datafit import check_fit
 from playground.core.datasets import Dataset
@@ -44,7 +43,7 @@ from playground.core.training.protocol import (
 )
 from playground.gui.document import Document, follow
 
-POLL_MS = 33  # the timer that also reads what the notifier may miss (a dead process)
+POLL_MS = 33  # about 30 frames a second
 NOT_RESPONDING_S = 1.5  # this long without a heartbeat: the process is stopped or swapping
 EXPORT_WAIT_S = 30.0  # closing the window lets an export this long finish its file
 RESTARTS_PER_MINUTE = 3  # a process that keeps dying is not started again and again
@@ -97,10 +96,9 @@ class TrainingController(QObject):
         self._tokens = itertools.count(1)
         self._warned = False
         self._starts: deque[float] = deque(maxlen=RESTARTS_PER_MINUTE)
-        self._timer = QTimer(self)  # heartbeats, held requests, and a dead process
+        self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
-        self._notifier: QSocketNotifier | None = None  # a frame is read as soon as it comes
         document.changed.connect(self._document_changed)
 
     def set_document(self, document: Document) -> None:
@@ -122,7 +120,7 @@ class TrainingController(QObject):
         """Start the training process now, so that the first answer comes soon."""
         if self.client is not None and self.client.alive:
             return
-        if self.client is not None:  # it died unnoticed: stop watching its pipe first
+        if self.client is not None:  # it died unnoticed
             self._close_client()
         self.client = TrainingClient()
         self._starts.append(time.monotonic())
@@ -130,17 +128,9 @@ class TrainingController(QObject):
         self._ask(p.DEVICES)
         self._request(p.VIEWS, self.probes)
         self._timer.start()
-        if os.name == "posix":  # a pipe's descriptor (Windows' pipes are not sockets)
-            self._notifier = QSocketNotifier(self.client.fileno(), QSocketNotifier.Type.Read,
-                                             self)
-            self._notifier.activated.connect(self._poll)
 
     def _close_client(self, timeout: float = 2.0) -> None:
-        """Stop listening to the training process, then end it."""
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            self._notifier.deleteLater()
-            self._notifier = None
+        """End the training process (one that died too: its pipe is closed)."""
         if self.client is not None:
             self.client.close(timeout)
             self.client = None

@@ -1,8 +1,7 @@
 """The window's handle on the training process: requests out, events in, never waiting.
 
 See `protocol` for the conversation. This module imports neither torch nor Qt: the window
-process stays light, and the GUI reads `events()` when
-the pipe is readable, and on a timer.
+process stays light, and the GUI polls `events()` on a timer.
 """
 
 from __future__ import annotations
@@ -60,10 +59,6 @@ class TrainingClient:
     @property
     def pid(self) -> int | None:
         return self.process.pid if self._started.is_set() else None
-
-    def fileno(self) -> int:
-        """The pipe's descriptor, readable when an event has come (for a notifier)."""
-        return self._conn.fileno()
 
     def request(self, kind: str, payload: Any = None) -> int:
         """Queue a request and return its id. A request of a superseding kind waits for the
