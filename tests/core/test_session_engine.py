@@ -7,7 +7,7 @@ import numpy as np
 
 from playground.core.datasets import make_dataset
 from playground.core.presets import load_preset
-from playground.core.training import fast, session
+from playground.core.training import fast
 from playground.core.training import protocol as p
 from playground.core.training.engine import Trainer
 from playground.core.training.protocol import Job, Request
@@ -52,17 +52,14 @@ def test_a_run_starts_on_pytorch_while_compiling_and_switches_between_epochs(mon
         assert np.allclose(final.weights[key], value, rtol=1e-4, atol=1e-6), key
 
 
-def test_the_warm_up_readies_the_fast_engine_once_the_process_is_idle(monkeypatch):
-    """A run pressed a few seconds after the window opened starts on the fast engine; the
-    warm-up waits while requests keep coming (the first previews, a run, a test)."""
+def test_the_warm_up_readies_the_fast_engine_once_the_first_preview_is_answered(monkeypatch):
+    """A run pressed a few seconds after the window opened starts on the fast engine."""
     monkeypatch.setattr(fast, "_ready", threading.Event())  # a fresh process
-    monkeypatch.setattr(session, "WARM_UP_IDLE_S", 0.3)
-    busy = threading.Event()
-    busy.set()
-    warm = threading.Thread(target=_warm_up, args=(lambda: 0.0 if busy.is_set() else 1.0,))
+    answered = threading.Event()
+    warm = threading.Thread(target=_warm_up, args=(answered,))
     warm.start()
-    warm.join(0.5)
-    assert warm.is_alive() and not fast.kernels_ready()
-    busy.clear()
+    warm.join(0.2)
+    assert warm.is_alive() and not fast.kernels_ready()  # the first preview comes first
+    answered.set()
     warm.join(60)
     assert fast.kernels_ready()

@@ -19,7 +19,6 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
 
 FRAME_INTERVAL = 1 / 30  # the most frames a second the process makes
 FRAME_SHARE = 0.1  # ...and the most of its time that making frames may take (big networks)
-WARM_UP_IDLE_S = 1.0  # the warm-up waits until the process had no request this long
+FIRST_ANSWER_WAIT_S = 3.0  # the warm-up waits this long at most for the first preview
 WEIGHTS_INTERVAL = 1.0  # a running run sends its weights at most this often (seconds)
 # For tests: the process's first run fails at this step, as a bug in training would.
 FAULT_AT_STEP = "PLAYGROUND_FAULT_AT_STEP"
@@ -253,7 +252,7 @@ class _Service:
         self.datasets: dict[int, Dataset] = {}
         self.run: _Run | None = None
         self.viewer: TrainerBase | None = None  # the last preview's trainer (no optimiser)
-        self.last_request = time.monotonic()  # when a request was last handled
+        self.answered = threading.Event()  # set once a preview or a load was answered
         self.probes: frozenset[str] = PROBES  # what the views on screen draw
 
     def serve(self) -> None:
@@ -287,10 +286,6 @@ class _Service:
                     pending.remove(old)
             pending.append(request)
 
-    def idle_for(self) -> float:
-        """Seconds since a request was last handled."""
-        return time.monotonic() - self.last_request
-
     def handle(self, request: Request) -> None:
         kind = request.kind
         if kind == p.DATA:
@@ -323,7 +318,8 @@ class _Service:
             self._guard_run(lambda: run.obey(request), request.id)
         elif kind in (p.PAUSE, p.STEP):
             self.conn.send(Event(request.id, p.ERROR, "Nothing is loaded to train."))
-        self.last_request = time.monotonic()
+        if kind in (p.PREVIEW, p.LOAD):
+            self.answered.set()
 
     def _load(self, request: Request) -> None:
         job: Job = request.payload
@@ -431,14 +427,12 @@ def export_outcome(job: ExportJob) -> ExportResult | str:
                 "if it happens again.")
 
 
-def _warm_up(idle_for: Callable[[], float]) -> None:
-    """Prepare the first run once the process has been idle for WARM_UP_IDLE_S (the window's
-    first previews, or a run under way, do not wait for it): a first optimiser imports
-    torch's compiler stack, seconds on a busy machine, and the fast engine's kernels load
-    from the disk cache (or compile), so that a run pressed a few seconds after the window
-    opened starts on the fast engine at once."""
-    while (idle := idle_for()) < WARM_UP_IDLE_S:
-        time.sleep(WARM_UP_IDLE_S - idle)
+def _warm_up(answered: threading.Event) -> None:
+    """Prepare the first run once the first preview is answered (which thus does not wait):
+    a first optimiser imports torch's compiler stack, seconds on a busy machine, and the
+    fast engine's kernels load from the disk cache (or compile), so that a run pressed a
+    few seconds after the window opened starts on the fast engine at once."""
+    answered.wait(FIRST_ANSWER_WAIT_S)
     import torch
 
     from playground.core.training import fast
@@ -459,7 +453,7 @@ def serve(conn: Connection, environ: dict[str, str] | None = None) -> None:
         os.environ.clear()
         os.environ.update(environ)
     service = _Service(conn)
-    threading.Thread(target=_warm_up, args=(service.idle_for,), name="warm-up",
+    threading.Thread(target=_warm_up, args=(service.answered,), name="warm-up",
                      daemon=True).start()
     heart = threading.Thread(target=service.conn.beat, name="heartbeat", daemon=True)
     heart.start()
