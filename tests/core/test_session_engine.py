@@ -63,3 +63,24 @@ def test_the_warm_up_readies_the_fast_engine_once_the_first_preview_is_answered(
     answered.set()
     warm.join(60)
     assert fast.kernels_ready()
+
+
+def test_the_warm_up_thread_runs_at_the_lowest_priority_and_leaves_the_others_alone():
+    """Its seconds of CPU must not hold up the window (or an import) on a small machine."""
+    import os
+    import sys
+
+    from playground.core.training.session import _lower_priority
+
+    seen = {}
+
+    def warm():
+        _lower_priority()
+        seen["warm"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=warm)
+    thread.start()
+    thread.join()
+    if sys.platform.startswith("linux"):
+        assert seen["warm"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19

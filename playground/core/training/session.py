@@ -15,6 +15,7 @@ frames. This module imports torch only inside functions, so that the window can 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 import traceback
@@ -427,12 +428,25 @@ def export_outcome(job: ExportJob) -> ExportResult | str:
                 "if it happens again.")
 
 
+def _lower_priority() -> None:
+    """Give the calling thread the lowest CPU priority (Linux: a thread has its own nice
+    value; elsewhere the call could name another process, so nothing is done)."""
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except OSError:
+            pass  # not allowed here: the warm-up runs at normal priority
+
+
 def _warm_up(answered: threading.Event) -> None:
     """Prepare the first run once the first preview is answered (which thus does not wait):
     a first optimiser imports torch's compiler stack, seconds on a busy machine, and the
     fast engine's kernels load from the disk cache (or compile), so that a run pressed a
-    few seconds after the window opened starts on the fast engine at once."""
+    few seconds after the window opened starts on the fast engine at once. The thread runs
+    at the lowest priority, so that these seconds of CPU never hold up the window (on two
+    cores it would otherwise compete with the window and, say, an import's worker)."""
     answered.wait(FIRST_ANSWER_WAIT_S)
+    _lower_priority()
     import torch
 
     from playground.core.training import fast
