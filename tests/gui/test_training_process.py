@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from playground.core.project import load_project
+from playground.core.training import protocol as p
 from playground.core.training.session import FAULT_AT_STEP
 from playground.gui.worker import FAILED, IDLE, PAUSED, RUNNING
 from tests.gui.conftest import wait_for_preview
@@ -66,7 +67,10 @@ def test_a_hundred_setting_changes_compute_one_preview(window, qtbot):
     for i in range(100):
         window.document.set_training(learning_rate=0.01 + i / 1000)
     wait_for_preview(controller, qtbot, previews=before + 1)
-    qtbot.wait(1000)
+    # The process answers in order: once a later question is answered, no other preview
+    # is on its way.
+    with qtbot.waitSignal(controller.devicesKnown, timeout=30_000):
+        controller._ask(p.DEVICES)
     assert controller.previews == before + 1
     assert controller.last_frame is not None
 
