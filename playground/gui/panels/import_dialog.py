@@ -2,7 +2,7 @@
 button and drops onto the window (`DataImporter`), and the CSV dialog that previews the first
 rows and lets the user choose the label and feature columns and the task.
 
-Files are read in a worker thread behind a progress dialog with Cancel (`ImportThread`); the
+Files are read in a worker thread behind a progress dialog with Cancel (`ImportJob`); the
 data set the project will train on is shuffled, split and standardised there too, so that
 the window's thread only swaps it in (`Prepared`). A CSV file is read once (`read_table`);
 OK turns the table into samples with the chosen columns. A bad cell keeps the dialog open
@@ -54,7 +54,7 @@ from playground.core.datasets.imports import (
 from playground.core.datasets.info import KIND_IMAGE
 from playground.core.errors import PlaygroundError
 from playground.core.project import imported_dataset
-from playground.gui.import_worker import ImportThread, Loader, Progress
+from playground.gui.import_worker import ImportJob, Loader, Progress
 from playground.gui.theme import ERROR
 
 if TYPE_CHECKING:
@@ -271,8 +271,8 @@ class DataImporter(QObject):
         super().__init__(window)
         self.window = window
         self.progress: ImportProgress | None = None
-        self._job: ImportThread | None = None  # the import the user waits for
-        self._jobs: set[ImportThread] = set()  # it, and cancelled ones still unwinding
+        self._job: ImportJob | None = None  # the import the user waits for
+        self._jobs: set[ImportJob] = set()  # it, and cancelled ones still unwinding
         self._columns: CsvImportDialog | None = None  # the CSV table's column chooser
 
     @property
@@ -321,7 +321,7 @@ class DataImporter(QObject):
     def _start(self, loader: Loader, source: str, text: str) -> None:
         """Run `loader` in a worker behind the progress dialog; data it imports come back
         `Prepared` for the project."""
-        job = ImportThread(partial(prepared, loader, self.window.document.project.data),
+        job = ImportJob(partial(prepared, loader, self.window.document.project.data),
                            source, self)
         self._job = job
         self._jobs.add(job)
@@ -345,7 +345,7 @@ class DataImporter(QObject):
         self.finished.emit(False)
 
     @Slot(object)
-    def _done(self, job: ImportThread) -> None:
+    def _done(self, job: ImportJob) -> None:
         job.wait()
         self._jobs.discard(job)
         job.deleteLater()
