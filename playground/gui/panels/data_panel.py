@@ -187,7 +187,8 @@ class DataPanel(QWidget):
 
     def _build_preview(self) -> None:
         palette = self.palette()
-        self.plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+        self.plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base),
+                                 enableMenu=False)
         self.plot.setMinimumSize(PREVIEW_SIZE, PREVIEW_SIZE)
         self.plot.setToolTip("The data set: filled dots train the network, hollow ones test it")
         still_plot(self.plot.getPlotItem(), palette.color(QPalette.ColorRole.WindowText))

@@ -112,7 +112,8 @@ class ActivationView(QWidget):
         self.graphics.clear()
         self.plots = {}
         for index, node in enumerate(nodes):
-            plot = self.graphics.addPlot(row=index // COLUMNS, col=index % COLUMNS)
+            plot = self.graphics.addPlot(row=index // COLUMNS, col=index % COLUMNS,
+                                         enableMenu=False)
             still_plot(plot, self._text)
             plot.getAxis("left").setWidth(28)
             plot.getAxis("left").setTicks(Y_TICKS)

@@ -35,7 +35,8 @@ class ApproximationView(QWidget):
         self.document = document
         palette = self.palette()
         self._text = palette.color(QPalette.ColorRole.WindowText)
-        self.plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+        self.plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base),
+                                 enableMenu=False)
         still_plot(self.plot.getPlotItem(), self._text)
         self.plot.setLabel("bottom", "x")
         self.targets = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(QColor("#1a73e8")))

@@ -102,7 +102,7 @@ class BoundaryView(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(palette.color(QPalette.ColorRole.Base))
         self.graphics.setMinimumSize(MIN_SIZE, MIN_SIZE)
-        self.plot = self.graphics.addPlot(row=0, col=0)
+        self.plot = self.graphics.addPlot(row=0, col=0, enableMenu=False)
         text = palette.color(QPalette.ColorRole.WindowText)
         still_plot(self.plot, text)
         self.image = pg.ImageItem(axisOrder="row-major")

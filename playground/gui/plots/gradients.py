@@ -30,7 +30,8 @@ class GradientView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        self.plot = pg.PlotWidget(background=self.palette().color(QPalette.ColorRole.Base))
+        self.plot = pg.PlotWidget(background=self.palette().color(QPalette.ColorRole.Base),
+                                 enableMenu=False)
         still_plot(self.plot.getPlotItem(), text)
         self.plot.setLogMode(y=True)
         self.plot.setLabel("left", "‖∂𝓔/∂W‖")

@@ -43,7 +43,8 @@ class LatentView(QWidget):
         self.title.setWordWrap(True)
         self.originals = TileGrid(RECON_TILE)
         self.rebuilt = TileGrid(RECON_TILE)
-        self.points = pg.PlotWidget(background=base)  # non-image data: x and x̃ as points
+        # Non-image data: x and x̃ as points.
+        self.points = pg.PlotWidget(background=base, enableMenu=False)
         still_plot(self.points.getPlotItem(), text)
         self.points.setTitle("original x (ring), reconstruction x̃ (dot), decoded code (star)",
                              size="9pt", color=text)
@@ -55,7 +56,7 @@ class LatentView(QWidget):
                                               brush=pg.mkBrush(theme.NEGATIVE))
         for item in (self.original_dots, self.rebuilt_dots, self.decoded_dot):
             self.points.addItem(item)
-        self.plot = pg.PlotWidget(background=base)
+        self.plot = pg.PlotWidget(background=base, enableMenu=False)
         still_plot(self.plot.getPlotItem(), text)
         self.plot.setMinimumHeight(220)
         self.plot.setToolTip("Each dot is a test sample's code z; click anywhere to decode it")

@@ -82,7 +82,7 @@ class PerceptronView(QWidget):
         self._extent = (-1.0, 1.0, -1.0, 1.0)
         self._span = 1.0  # the data's larger side, for the arrows' scale
         self._paint = PointPaint()
-        self.plane = pg.PlotWidget(background=base)
+        self.plane = pg.PlotWidget(background=base, enableMenu=False)
         still_plot(self.plane.getPlotItem(), text)
         self.plane.setAspectLocked(True)
         self.points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(QColor("white"), width=1))
@@ -94,7 +94,7 @@ class PerceptronView(QWidget):
         self.after_arrow = self._arrow(AFTER)
         for item in (self.points, self.before_line, self.after_line, self.ring):
             self.plane.addItem(item)
-        self.mistakes = pg.PlotWidget(background=base)
+        self.mistakes = pg.PlotWidget(background=base, enableMenu=False)
         still_plot(self.mistakes.getPlotItem(), text)
         self.mistakes.setTitle("mistakes per epoch", size="8pt", color=text)
         self.mistakes.getAxis("left").setWidth(28)

@@ -53,7 +53,8 @@ def color_table(dataset: Dataset) -> list[QColor]:
 
 
 def still_plot(plot: pg.PlotItem, text: QColor) -> None:
-    """A plot that shows rather than explores: no mouse panning, menu or buttons."""
+    """A plot that shows rather than explores: no mouse panning, menu or buttons (make it
+    with `enableMenu=False`: pyqtgraph then does not build the view box's menu at all)."""
     plot.setMouseEnabled(x=False, y=False)
     plot.setMenuEnabled(False)
     plot.hideButtons()

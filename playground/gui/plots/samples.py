@@ -80,7 +80,7 @@ class SequencePlot(pg.PlotWidget):
     """
 
     def __init__(self, background: QColor, text: QColor, parent: QWidget | None = None):
-        super().__init__(parent, background=background)
+        super().__init__(parent, background=background, enableMenu=False)
         self._text = text
         plot = self.getPlotItem()
         still_plot(plot, text)

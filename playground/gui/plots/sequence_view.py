@@ -35,7 +35,7 @@ class Heatmap(pg.PlotItem):
     """(T, units) values as an image: time steps across, units down, white = 0."""
 
     def __init__(self, title: str, text: QColor):
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.text = text
         self.name(title)
         still_plot(self, text)
@@ -81,7 +81,8 @@ class SequenceView(QWidget):
             self.charts.addItem(gate, row=1, col=k)
             if k:  # the gates share the first one's unit axis: room for all three side by side
                 gate.hideAxis("left")
-        self.gradient = self.charts.addPlot(row=2, col=0, colspan=MAX_GATES)
+        self.gradient = self.charts.addPlot(row=2, col=0, colspan=MAX_GATES,
+                                            enableMenu=False)
         self._gradient_layout: tuple = ()
         still_plot(self.gradient, text)
         self.gradient.setLogMode(y=True)
@@ -89,7 +90,8 @@ class SequenceView(QWidget):
         self.gradient.getAxis("left").setStyle(autoReduceTextSpace=False)  # ticks: log_ticks
         self.gradient.getAxis("left").enableAutoSIPrefix(False)  # the ticks give true values
         self.gradient.addLegend(offset=(-4, 4), labelTextColor=text)
-        self.fit = self.charts.addPlot(row=3, col=0, colspan=MAX_GATES)
+        self.fit = self.charts.addPlot(row=3, col=0, colspan=MAX_GATES,
+                                       enableMenu=False)
         self.fit.setTitle("prediction (blue), target (orange)",
                           size=TITLE_SIZE, color=text)
         still_plot(self.fit, text)
