@@ -44,6 +44,7 @@ from playground.gui.document import Document
 from playground.gui.error_dialog import error_box
 from playground.gui.gallery import PresetGallery, empty_project
 from playground.gui.icons import app_icon
+from playground.gui.lazy_view import LazyView
 from playground.gui.panels.backprop_inspector import BackpropInspector
 from playground.gui.panels.data_panel import DataPanel
 from playground.gui.panels.export_dialog import Exporter
@@ -54,7 +55,7 @@ from playground.gui.panels.top_bar import TopBar
 from playground.gui.panels.training_panel import TrainingPanel, play_look
 from playground.gui.panels.weights_dialog import WeightsDialog
 from playground.gui.plots.activations import ActivationView
-from playground.gui.plots.approximation import ApproximationView
+from playground.gui.plots.approximation import ApproximationView, hidden_node
 from playground.gui.plots.boundary import BoundaryView
 from playground.gui.plots.curves import CurvesView, describe_run
 from playground.gui.plots.deep_docks import DeepDocks
@@ -102,10 +103,11 @@ class MainWindow(QMainWindow):
         self.boundary = BoundaryView()
         self.curves = CurvesView()
         self.curves.run_label = lambda: describe_run(self.document.project)
-        self.gradients = GradientView()
         self.activations = ActivationView()
-        self.perceptron_view = PerceptronView()
-        self.approximation = ApproximationView(self.document)
+        # Tabs behind the Curves: their views are made when first shown (or asked for).
+        self.gradients_slot = LazyView(GradientView)
+        self.perceptron_slot = LazyView(PerceptronView)
+        self.approximation_slot = LazyView(lambda: ApproximationView(self.document))
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         # The side columns run the full height; the curves sit under the canvas, wide.
@@ -122,23 +124,25 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(inspector, training)
         output = self._dock("Output", self.boundary, right, scroll=False)
         curves = self._dock("Curves", self.curves, bottom, scroll=False)
-        gradients = self._dock("Gradients", self.gradients, bottom, scroll=False)
+        gradients = self._dock("Gradients", self.gradients_slot, bottom, scroll=False)
         self.tabifyDockWidget(curves, gradients)
         activations = self._dock("Activations", self.activations, bottom, scroll=False)
         self.tabifyDockWidget(gradients, activations)
-        self.perceptron_dock = self._dock("Perceptron", self.perceptron_view, bottom,
+        self.perceptron_dock = self._dock("Perceptron", self.perceptron_slot, bottom,
                                           scroll=False)
-        self.approximation_dock = self._dock("Approximation", self.approximation, bottom,
+        self.approximation_dock = self._dock("Approximation", self.approximation_slot, bottom,
                                              scroll=False)
         # With the Curves, under the canvas, so that they show beside the Output.
         self.tabifyDockWidget(curves, self.perceptron_dock)
         self.tabifyDockWidget(curves, self.approximation_dock)
         self.deep = DeepDocks(self, self.controller, output, self._dock)
         # The tabs under the canvas draw live frames only while they are in front.
-        self._gates = [FrameGate(dock, view.show_frame, probe) for dock, view, probe in (
-            (gradients, self.gradients, ""), (activations, self.activations, HISTOGRAMS),
-            (self.perceptron_dock, self.perceptron_view, ""),
-            (self.approximation_dock, self.approximation, CONTRIBUTIONS))]
+        self._gates = [FrameGate(gradients, lambda f: self.gradients.show_frame(f)),
+                       FrameGate(activations, self.activations.show_frame, HISTOGRAMS),
+                       FrameGate(self.perceptron_dock,
+                                 lambda f: self.perceptron_view.show_frame(f)),
+                       FrameGate(self.approximation_dock,
+                                 lambda f: self.approximation.show_frame(f), CONTRIBUTIONS)]
         # The training process computes only the probes of the docks on screen.
         ProbeDemand([*self._gates, *self.deep.gates], self.controller.set_probes, self)
         self._lesson_applies: dict[QDockWidget, bool] = {}
@@ -177,6 +181,19 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._restore_layout()
         self._document_changed()
+
+    # ---- the views made when first shown ---------------------------------------------------
+    @property
+    def gradients(self) -> GradientView:
+        return self.gradients_slot.view
+
+    @property
+    def perceptron_view(self) -> PerceptronView:
+        return self.perceptron_slot.view
+
+    @property
+    def approximation(self) -> ApproximationView:
+        return self.approximation_slot.view
 
     # ---- construction --------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -388,7 +405,7 @@ class MainWindow(QMainWindow):
         self.data_panel.set_document(document)
         self.training_panel.set_document(document)
         self.top_bar.set_document(document)
-        self.approximation.set_document(document)
+        self.approximation_slot.call("set_document", document)
         self.curves.clear_runs()  # kept runs compare runs of one project, never of two
         self.controller.set_document(document)
         self._document_changed()
@@ -399,8 +416,8 @@ class MainWindow(QMainWindow):
         if dataset is not self._shown_dataset:
             self._shown_dataset = dataset
             self.boundary.set_dataset(dataset)
-            self.perceptron_view.set_dataset(dataset)
-            self.approximation.set_dataset(dataset)
+            self.perceptron_slot.call("set_dataset", dataset)
+            self.approximation_slot.call("set_dataset", dataset)
             self.curves.set_task(dataset.task, scaled_targets(dataset.scaling))
         self._follow_lesson_views()
         self.deep.follow(self.document.spec, dataset)
@@ -415,7 +432,7 @@ class MainWindow(QMainWindow):
         that the user's own choices stand in between)."""
         applies = {
             self.perceptron_dock: self.document.project.training.algorithm == "perceptron",
-            self.approximation_dock: self.approximation.hidden_node() is not None
+            self.approximation_dock: hidden_node(self.document.spec) is not None
             and self.document.dataset.input_dim == 1,
         }
         for dock, now in applies.items():

@@ -17,6 +17,7 @@ from playground.core.datasets import Dataset
 from playground.core.frames import Frame
 from playground.core.layers import SpecError
 from playground.core.scaling import scaled_targets
+from playground.core.spec import NetworkSpec
 from playground.gui.document import Document, follow
 from playground.gui.plots.points import still_plot
 
@@ -25,6 +26,13 @@ PART_ALPHA = 150
 NOT_AVAILABLE = ("Universal approximation shows a network of Input → one Dense layer → a "
                  "linear Output with one unit, on 1-D data: open the sine-fit preset "
                  "(File → New) to see it.")
+
+
+def hidden_node(spec: NetworkSpec) -> str | None:
+    """The single Dense layer between Input and Output, or None (the view explains only
+    such a network)."""
+    dense = spec.of_kind("Dense")
+    return dense[0].id if len(dense) == 1 and len(spec.layers) == 3 else None
 
 
 class ApproximationView(QWidget):
@@ -77,8 +85,7 @@ class ApproximationView(QWidget):
 
     def hidden_node(self) -> str | None:
         """The single Dense layer between Input and Output, or None."""
-        dense = self.document.spec.of_kind("Dense")
-        return dense[0].id if len(dense) == 1 and len(self.document.spec.layers) == 3 else None
+        return hidden_node(self.document.spec)
 
     def set_dataset(self, dataset: Dataset) -> None:
         self._targets_note = " (standardised, as the network learns them)" \

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from playground.core.datasets import TASK_REGRESSION, Dataset
 from playground.core.frames import IMAGE, LATENT, SEQUENCE, Frame
 from playground.core.spec import NetworkSpec
+from playground.gui.lazy_view import LazyView
 from playground.gui.plots.confusion import ConfusionView
 from playground.gui.plots.drawing_pad import DrawingPanel
 from playground.gui.plots.feature_maps import FeatureMapView
@@ -55,12 +56,13 @@ class DeepDocks(QObject):
         self.feature_maps = FeatureMapView()
         self.confusion = ConfusionView()
         self.pad = DrawingPanel()
-        self.latent = LatentView()
-        self.sequence = SequenceView()
+        # Made when first shown (or asked for): most projects never show them.
+        self.latent_slot = LazyView(self._make_latent)
+        self.sequence_slot = LazyView(self._make_sequence)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         views = {"Feature maps": self.feature_maps, "Mistakes": self.confusion,
-                 "Drawing pad": self.pad, "Latent space": self.latent,
-                 "Sequence": self.sequence}
+                 "Drawing pad": self.pad, "Latent space": self.latent_slot,
+                 "Sequence": self.sequence_slot}
         self.docks = {"Output": output}
         for title, view in views.items():
             dock = make_dock(title, view, right, True)
@@ -78,14 +80,30 @@ class DeepDocks(QObject):
         self._frame: Frame | None = None
         self._count = 0
         self.feature_maps.sampleChosen.connect(self._choose_sample)
-        self.sequence.sampleChosen.connect(self._choose_sample)
         self.pad.drawingChanged.connect(self._drawing_changed)
         self.confusion.gallery.clicked.connect(self._inspect_mistake)
         self.pad.set_reader(controller.read_image)
-        self.latent.set_decoder(controller.decode)
         controller.imageRead.connect(self.pad.show_answer)
-        controller.codeDecoded.connect(self.latent.show_decoded)
         controller.answerFailed.connect(self._read_failed)
+
+    def _make_latent(self) -> LatentView:
+        view = LatentView()
+        view.set_decoder(self.controller.decode)
+        self.controller.codeDecoded.connect(view.show_decoded)
+        return view
+
+    def _make_sequence(self) -> SequenceView:
+        view = SequenceView()
+        view.sampleChosen.connect(self._choose_sample)
+        return view
+
+    @property
+    def latent(self) -> LatentView:
+        return self.latent_slot.view
+
+    @property
+    def sequence(self) -> SequenceView:
+        return self.sequence_slot.view
 
     # ---- following the project -----------------------------------------------------------
     def follow(self, spec: NetworkSpec, dataset: Dataset) -> None:
@@ -108,7 +126,7 @@ class DeepDocks(QObject):
         if count != self._count:
             self._count = count
             self.feature_maps.set_count(count)
-            self.sequence.set_count(count)
+            self.sequence_slot.call("set_count", count)
         shape = tuple(spec.of_kind("Input")[0].params["shape"]) if spec.of_kind("Input") else ()
         self.pad.set_input_shape(shape)
 
