@@ -24,7 +24,7 @@ from playground.core.frames import (
 )
 from playground.core.heads import Head
 from playground.core.health import field_histograms
-from playground.core.image_probes import evaluating, image_probe
+from playground.core.image_probes import image_probe
 from playground.core.latent_probes import latent_probe
 from playground.core.layers import activation_range
 from playground.core.model import PlaygroundNet, UnitLayer
@@ -51,63 +51,36 @@ def output_range(head: Head, dataset: Dataset) -> tuple[float, float]:
     return activation_range(head.activation) or (-1.0, 1.0)
 
 
-@torch.no_grad()
-def pictures(model: PlaygroundNet, head: Head, dataset: Dataset, device: torch.device
-             ) -> tuple[np.ndarray | None, dict[str, np.ndarray], dict[str, tuple[float, float]]]:
-    """The output over the plotting domain and each hidden Dense node's unit maps."""
+def pictures(trainer: TrainerBase) -> tuple[np.ndarray | None, dict[str, np.ndarray],
+                                           dict[str, tuple[float, float]]]:
+    """The output over the plotting domain and each hidden Dense node's unit maps (the
+    fast engine computes them from its weight buffer, the PyTorch one with the model)."""
+    dataset, head = trainer.dataset, trainer.head
     if not dataset.plottable:
         return None, {}, {}
     plane = dataset.kind == KIND_PLANE
-    was_training = model.training
-    model.eval()
-    try:
-        _, grid_x = dataset.grid(GRID)
-        values = model.trace(torch.as_tensor(grid_x, device=device))
-        field_v = values[model.output_id]
-        prediction = model.nodes[model.output_id].act(field_v)
-        if head.task == "multiclass":
-            output = prediction.argmax(dim=-1).float()
-        else:
-            output = prediction[:, 0]
-        output_np = output.cpu().numpy().astype(np.float32)
-        if plane:
-            output_np = output_np.reshape(GRID, GRID)
-        maps, ranges = _unit_maps(model, values, plane)
-    finally:
-        model.train(was_training)
-    return output_np, maps, ranges
-
-
-def _unit_maps(model: PlaygroundNet, values: dict[str, torch.Tensor], plane: bool
-               ) -> tuple[dict[str, np.ndarray], dict[str, tuple[float, float]]]:
-    """Each hidden unit over the grid; on the plane every UNIT_STRIDE-th point per axis."""
+    _, grid_x = dataset.grid(GRID)
+    outputs = trainer.layer_outputs(grid_x)
+    model = trainer.structure
+    prediction = outputs[model.output_id]
+    output = prediction.argmax(axis=0).astype(np.float32) if head.task == "multiclass" \
+        else np.ascontiguousarray(prediction[0])
+    if plane:
+        output = output.reshape(GRID, GRID)
     maps, ranges = {}, {}
-    for node, module in model.nodes.items():
-        out = values[node]
-        if node == model.output_id or not isinstance(module, UnitLayer) or out.dim() != 2:
+    for node, values in outputs.items():
+        if node == model.output_id:
             continue
-        array = out.transpose(0, 1).cpu().numpy().astype(np.float32)
+        array = values
         if plane:
-            array = np.ascontiguousarray(array.reshape(-1, GRID, GRID)[:, ::UNIT_STRIDE,
-                                                                        ::UNIT_STRIDE])
-        maps[node] = array
-        fixed = activation_range(module.act.name)
+            array = array.reshape(-1, GRID, GRID)[:, ::UNIT_STRIDE, ::UNIT_STRIDE]
+        maps[node] = np.ascontiguousarray(array)
+        fixed = activation_range(model.nodes[node].act.name)
         if fixed is None:
-            bound = float(np.abs(array).max()) or 1.0
+            bound = float(np.abs(maps[node]).max()) or 1.0
             fixed = (-bound, bound)
         ranges[node] = fixed
-    return maps, ranges
-
-
-def dense_weights(model: PlaygroundNet) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Weight matrices and biases of every Dense and Output node, as numpy copies."""
-    weights, biases = {}, {}
-    for node, module in model.nodes.items():
-        if isinstance(module, UnitLayer) and isinstance(module.transform, torch.nn.Linear):
-            weights[node] = module.transform.weight.detach().cpu().numpy().copy()
-            if module.transform.bias is not None:
-                biases[node] = module.transform.bias.detach().cpu().numpy().copy()
-    return weights, biases
+    return output, maps, ranges
 
 
 def _extent(dataset: Dataset) -> tuple[float, float, float, float]:
@@ -127,16 +100,16 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
     keeps the `previous` frame's confusion matrix until then. Of the `PROBES`, only those
     in `probes` are computed (the views on screen); the others are left empty.
     """
-    output, maps, ranges = pictures(trainer.model, trainer.head, trainer.dataset,
-                                    trainer.device)
-    weights, biases = dense_weights(trainer.model)
-    model = trainer.model
-    first = next((n for n in model.order if model.sources[n] == [model.input_id]
+    output, maps, ranges = pictures(trainer)
+    weights, biases = trainer.dense_weights()
+    structure = trainer.structure
+    first = next((n for n in structure.order if structure.sources[n] == [structure.input_id]
                   and n in weights), None)
     point_outputs = None
     if output is not None and 0 < trainer.n_train <= LABELLED_POINTS:
-        with torch.no_grad(), evaluating(model):
-            point_outputs = model(trainer.x_train)[:, 0].cpu().numpy().astype(np.float32)
+        point_outputs = trainer.layer_outputs(trainer.dataset.x_train)[
+            structure.output_id][0].copy()
+    model = trainer.model if {CONTRIBUTIONS, HISTOGRAMS} & set(probes) else structure
     contributions, contribution_bias = _contributions(model, trainer.dataset) \
         if CONTRIBUTIONS in probes else (None, 0.0)
     snapshot = trainer.snapshot(LIVE_METRICS_SECONDS if live else 0.0)

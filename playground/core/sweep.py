@@ -199,7 +199,7 @@ def _train(job: tuple[Variant, Dataset, str, str, bool]) -> Result:
     if with_boundary:
         from playground.core.probes import output_range, pictures
 
-        picture = pictures(trainer.model, trainer.head, dataset, trainer.device)[0]
+        picture = pictures(trainer)[0]
         levels = output_range(trainer.head, dataset)
     return Result(variant.index, setting, variant.value, final.train_loss, final.test_loss,
                   final.train_accuracy, final.test_accuracy, trainer.epoch, trainer.stop_reason,

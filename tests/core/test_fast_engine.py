@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from playground.core.datasets import DataConfig, make_dataset
+from playground.core.probes import make_frame
 from playground.core.spec import sequential
 from playground.core.training import fast
 from playground.core.training.config import TrainConfig
@@ -174,6 +175,41 @@ def test_snapshots_do_not_show_which_engine_trained():
     for node, norm in a.grad_norms.items():
         assert relative(norm, b.grad_norms[node]) <= 1e-3
     assert a.dead_units == b.dead_units
+
+
+@pytest.mark.parametrize("net, name", [
+    (mlp(4, 2), "circle"),  # binary, tanh units
+    (mlp(5, activation="relu", out=SOFTMAX | {"loss": "cross_entropy"}), "multiclass-gauss"),
+    (mlp(3, activation="sigmoid", out={"activation": "sigmoid",
+                                       "loss": "binary_cross_entropy"}), "xor-points"),
+    (mlp(6, activation="step", straight_through=True), "xor"),
+    (mlp(6, 3, activation="leaky_relu", out=REGRESSION), "reg-plane"),
+], ids=["binary", "multiclass", "four points", "step units", "regression"])
+def test_live_frames_do_not_show_which_engine_trained(net, name):
+    """The fast engine draws the output, the unit pictures and the weights from its flat
+    buffer, the PyTorch engine with the model: the same pictures."""
+    torch_run, fast_run = both(net, data(name), epochs=5, batch_size=10)
+    torch_run.train(), fast_run.train()
+    a, b = make_frame(torch_run), make_frame(fast_run)
+    assert b.engine == "fast" and a.engine == "torch"
+    assert (a.first_layer, a.extent, a.output_range) == (b.first_layer, b.extent, b.output_range)
+    if name == "multiclass-gauss":  # classes: the same but where two classes tie
+        assert np.mean(a.output == b.output) > 0.999
+    else:
+        np.testing.assert_allclose(b.output, a.output, atol=1e-5)
+    assert a.unit_maps.keys() == b.unit_maps.keys() == a.unit_ranges.keys() and a.unit_maps
+    for node, picture in a.unit_maps.items():
+        assert picture.shape == b.unit_maps[node].shape == (picture.shape[0], 34, 34)
+        np.testing.assert_allclose(b.unit_maps[node], picture, atol=1e-5)
+        np.testing.assert_allclose(b.unit_ranges[node], a.unit_ranges[node], rtol=1e-5)
+    for got, expected in ((b.weights, a.weights), (b.biases, a.biases)):
+        assert got.keys() == expected.keys()
+        for node, value in expected.items():
+            assert got[node].dtype == value.dtype == np.float32
+            np.testing.assert_allclose(got[node], value, rtol=1e-4, atol=1e-6)
+    if name == "xor-points":
+        assert a.point_outputs is not None and a.point_outputs.shape == (torch_run.n_train,)
+        np.testing.assert_allclose(b.point_outputs, a.point_outputs, atol=1e-5)
 
 
 def test_auto_picks_the_fast_engine_for_dense_chains_and_pytorch_for_the_rest():

@@ -362,6 +362,40 @@ class TrainerBase:
     def weights(self) -> dict[str, np.ndarray]:
         return self.model.state_arrays()
 
+    # ---- what the live views draw ----------------------------------------------------------
+    @property
+    def structure(self) -> PlaygroundNet:
+        """The model for its nodes, order and wiring (its weights may lag behind a compiled
+        engine's: use `model` for those)."""
+        return self.model
+
+    @torch.no_grad()
+    def layer_outputs(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """φ(v) of the Output node and of every hidden Dense-like node (2-D outputs) for
+        the rows of `x`, as float32 numpy arrays (units × samples)."""
+        model = self.model
+        with evaluating(model):
+            values = model.trace(torch.as_tensor(x, device=self.device))
+        outputs = {}
+        for node, module in model.nodes.items():
+            value = values[node]
+            if node == model.output_id:
+                value = module.act(value)
+            elif not isinstance(module, UnitLayer) or value.dim() != 2:
+                continue
+            outputs[node] = value.T.cpu().numpy().astype(np.float32)
+        return outputs
+
+    def dense_weights(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Weight matrices (out × in) and biases of every Dense and Output node, as copies."""
+        weights, biases = {}, {}
+        for node, module in self.model.nodes.items():
+            if isinstance(module, UnitLayer) and isinstance(module.transform, torch.nn.Linear):
+                weights[node] = module.transform.weight.detach().cpu().numpy().copy()
+                if module.transform.bias is not None:
+                    biases[node] = module.transform.bias.detach().cpu().numpy().copy()
+        return weights, biases
+
 
 def batch_sizes(spec: NetworkSpec, n_train: int, batch_size: int) -> list[int]:
     """The sizes of an epoch's batches. BatchNorm normalises over a batch, so it needs two
