@@ -129,7 +129,7 @@ class _Run:
         self.sample: Any = job.sample
         self.probes = probes  # what the views on screen draw
         self.fault_at = int(os.environ.pop(FAULT_AT_STEP, "0"))  # the first run only
-        self._last_frame = 0.0
+        self._due = 0.0  # when the next frame is due (frames keep a steady cadence)
         self._last_weights = 0.0
         self._frame_gap = FRAME_INTERVAL
         self._sent_epoch = -1  # the history's records up to this epoch were sent
@@ -196,12 +196,14 @@ class _Run:
         """Seconds until the next frame is due (a request wakes the loop sooner)."""
         if not self.frame_wanted:
             return FRAME_INTERVAL
-        return max(0.0, self._last_frame + self._frame_gap - time.perf_counter())
+        return max(0.0, self._due - time.perf_counter())
 
     def run_a_little(self) -> None:
         """Train for a few milliseconds (or the steps the speed setting allows a frame),
         then send a frame if one is wanted."""
         until = time.perf_counter() + 0.005
+        if self.frame_wanted:  # end at the frame's time: a frame late by a chunk is a
+            until = min(until, self._due)  # frame rate below 30 a second
         while (left := until - time.perf_counter()) > 0 and not self.trainer.stopped \
                 and not self.held:
             if self.steps_per_frame is None:  # full speed: whole epochs on the fast engine
@@ -212,27 +214,31 @@ class _Run:
         if self.trainer.stopped:
             self.paused = True
             self.post(p.FINISHED, with_weights=True)
-        elif self.frame_wanted and time.perf_counter() - self._last_frame >= self._frame_gap:
+        elif self.frame_wanted and time.perf_counter() >= self._due:
             due = time.perf_counter() - self._last_weights >= WEIGHTS_INTERVAL
             self.post(p.RUNNING, with_weights=due)
 
     def post(self, state: str, with_weights: bool, answer: int = 0) -> None:
         from playground.core.probes import make_frame
 
-        self._last_frame = time.perf_counter()
+        started = time.perf_counter()
         self.frame_wanted = False
         self._steps_since_frame = 0
         weights = None
         if with_weights:
-            weights, self._last_weights = self.trainer.weights(), self._last_frame
+            weights, self._last_weights = self.trainer.weights(), started
         history = self.trainer.history  # thins its older part: count by epochs, not places
         frame = make_frame(self.trainer, self._epochs_per_second(),
                            history.after(self._sent_epoch), self.sample,
                            live=state == p.RUNNING, previous=self._previous,
                            probes=self.probes)
         self._previous = frame
-        cost = time.perf_counter() - self._last_frame
+        cost = time.perf_counter() - started
         self._frame_gap = max(FRAME_INTERVAL, cost / FRAME_SHARE)
+        # One gap after this frame was due (a frame a little late does not push back the
+        # ones after it), or after now if it came more than a gap late.
+        late = started - self._due
+        self._due = (self._due if late < self._frame_gap else started) + self._frame_gap
         self._sent_epoch = history[-1].epoch if history else self._sent_epoch
         update = Update(frame, state, weights, self.trainer.step)
         self.conn.send(Event(answer, p.UPDATE, update, run=self.id))
