@@ -6,6 +6,8 @@ Tables are `(n, 4)` uint8 RGBA arrays, usable by `pg.ImageItem.setLookupTable` a
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from PySide6.QtGui import QColor, QImage
 
@@ -20,12 +22,16 @@ def _rgba(color: QColor) -> tuple[int, int, int, int]:
     return color.red(), color.green(), color.blue(), color.alpha()
 
 
+@cache
 def diverging_lut(n: int = 256) -> np.ndarray:
-    """`n` colours from orange (low values, the negative class) through white to blue."""
+    """`n` colours from orange (low values, the negative class) through white to blue
+    (made once: read-only)."""
     stops = np.array([_rgba(c) for c in DIVERGING_STOPS], dtype=np.float64)
     t = np.linspace(0.0, len(stops) - 1.0, n)
     columns = [np.interp(t, np.arange(len(stops)), stops[:, k]) for k in range(4)]
-    return np.rint(np.stack(columns, axis=1)).astype(np.uint8)
+    table = np.rint(np.stack(columns, axis=1)).astype(np.uint8)
+    table.flags.writeable = False
+    return table
 
 
 def class_lut(k: int) -> np.ndarray:

@@ -98,7 +98,11 @@ def thin(epochs: Sequence[float], values: Sequence[float], limit: int = MAX_POIN
     low = np.minimum(start + padded.argmin(axis=1), n - 1)
     high = np.minimum(start + np.where(np.isinf(padded), -np.inf, padded).argmax(axis=1),
                       n - 1)
-    kept = np.unique(np.concatenate([low, high, [n - 1]]))
+    # Per stretch its two points in order; stretches follow one another, so the kept
+    # indices only grow (no sort needed): drop a repeat where lowest and highest coincide.
+    kept = np.stack([np.minimum(low, high), np.maximum(low, high)], axis=1).ravel()
+    kept = np.append(kept[np.append(True, np.diff(kept) > 0)], n - 1)
+    kept = kept[np.append(True, np.diff(kept) > 0)]
     return x[kept], y[kept]
 
 
