@@ -147,6 +147,8 @@ class _Run:
             if self.trainer.stopped:
                 self.trainer.resume()
             self.paused = False
+            # The first frame shows a frame's time of training (and its weights).
+            self._due = max(self._due, time.perf_counter() + FRAME_INTERVAL)
         elif kind == p.STEP:
             self._step(request)
         elif kind == p.LIVE:
