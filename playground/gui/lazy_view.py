@@ -1,4 +1,4 @@
-"""A dock's view made the first time it is shown or asked for.
+"""A dock's view made the first time its dock comes on screen or it is asked for.
 
 The views of tabs behind others (the sequence, latent-space, perceptron, approximation and
 gradient views for a `circle` project) took ~0.2 s of the window's ~0.5 s construction;
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 
 class LazyView(QWidget):
@@ -36,6 +36,7 @@ class LazyView(QWidget):
         if self._view is None:
             self._view = self._make()
             self.layout().addWidget(self._view)
+            self._view.show()  # a child added to a widget on screen is hidden until shown
             pending, self._pending = self._pending, {}
             for name, args in pending.items():
                 getattr(self._view, name)(*args)
@@ -48,6 +49,18 @@ class LazyView(QWidget):
         else:
             getattr(self._view, method)(*args)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        self.view  # noqa: B018 - made as it comes on screen
-        super().showEvent(event)
+    def follow(self, dock: QDockWidget) -> None:
+        """Make the view when `dock` comes on screen (its tab chosen, or itself shown)."""
+        dock.visibilityChanged.connect(self._dock_shown)
+
+    @Slot(bool)
+    def _dock_shown(self, shown: bool) -> None:
+        if shown and self._view is None:
+            # Once the event loop is back, and only if still on screen then: as the window
+            # opens, a tab shows for a moment before the one raised takes its place.
+            QTimer.singleShot(0, self, self._make_if_on_screen)
+
+    @Slot()
+    def _make_if_on_screen(self) -> None:
+        if self.isVisible() and not self.visibleRegion().isEmpty():
+            self.view  # noqa: B018 - made now

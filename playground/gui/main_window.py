@@ -200,9 +200,9 @@ class MainWindow(QMainWindow):
               scroll: bool = True) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
-        if scroll:
-            widget = _scroller(widget)
-        dock.setWidget(widget)
+        if isinstance(widget, LazyView):
+            widget.follow(dock)
+        dock.setWidget(_scroller(widget) if scroll else widget)
         self.addDockWidget(area, dock)
         dock.visibilityChanged.connect(self._schedule_tidy)
         dock.dockLocationChanged.connect(self._schedule_tidy)
