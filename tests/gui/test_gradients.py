@@ -50,3 +50,27 @@ def test_zero_gradients_of_step_units_are_explained_and_a_new_run_clears(qtbot):
     fresh = make_trainer(spec, data, TrainConfig(epochs=5))
     view.show_frame(make_frame(fresh))
     assert view.series["dense_1"] == ([], [])
+
+
+def test_a_new_run_starts_on_a_plain_range_with_the_norms_written_out(qtbot):
+    """Not the last run's steps (an empty plot keeps the range it had), and ticks that say
+    the norms themselves rather than a rescaled axis with "(x0.001)" beside it."""
+    view = GradientView()
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    project = load_preset("circle")
+    run = make_trainer(project.network, make_dataset(project.data), project.training)
+    for _ in range(300):
+        run.train_step()
+    for frame in frames(run, 3):
+        view.show_frame(frame)
+    box = view.plot.getPlotItem().vb
+    qtbot.waitUntil(lambda: box.viewRange()[0][0] > 250)  # the run's steps, once drawn
+    axis = view.plot.getAxis("left")
+    assert axis.autoSIPrefixScale == 1.0 and "x0" not in axis.labelString()
+    fresh = make_trainer(project.network, make_dataset(project.data), project.training)
+    view.show_frame(make_frame(fresh))  # step 0: nothing to draw yet
+    qtbot.wait_exposed(view)
+    view.repaint()
+    assert box.viewRange()[0][1] <= 1.1

@@ -35,6 +35,9 @@ class GradientView(QWidget):
         still_plot(self.plot.getPlotItem(), text)
         self.plot.setLogMode(y=True)
         self.plot.setLabel("left", "‖∂𝓔/∂W‖")
+        # Ticks say the norms themselves: pyqtgraph would otherwise rescale a log axis of
+        # small norms and write "(x0.001)" beside it.
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.setLabel("bottom", "step")
         self.plot.setToolTip("Size of each layer's gradient at the latest update; lower layers "
                              "far below upper ones means the gradient vanishes on its way back")
@@ -57,6 +60,10 @@ class GradientView(QWidget):
             self.plot.removeItem(curve)
         self.legend.clear()
         self.curves, self.series, self._last_step = {}, {}, -1
+        # A new run starts on a plain range, not the last run's steps (auto-range keeps
+        # the range it had while there is nothing to fit).
+        self.plot.getPlotItem().vb.setRange(xRange=(0, 1), yRange=(-3, 0), padding=0.02)
+        self.plot.getPlotItem().vb.enableAutoRange()
 
     def show_frame(self, frame: Frame) -> None:
         snapshot = frame.snapshot
