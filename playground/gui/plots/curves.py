@@ -37,6 +37,7 @@ from playground.core.datasets import TASK_REGRESSION
 from playground.core.project import Project
 from playground.core.training.history import exact_from
 from playground.core.training.snapshots import EpochRecord
+from playground.gui.plots.points import still_plot
 
 MAX_POINTS = 2000
 NICE_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
@@ -219,15 +220,11 @@ class CurvesView(QWidget):
         self._subsample: int | None = None
 
     def _plot(self, label: str, min_height: int) -> pg.PlotWidget:
-        plot = pg.PlotWidget(background=self._base)
+        plot = pg.PlotWidget(background=self._base, enableMenu=False)
         plot.setMinimumHeight(min_height)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
+        still_plot(plot.getPlotItem(), self._text)
         for name in ("left", "bottom"):
-            plot.getAxis(name).setTextPen(self._text)
             plot.getAxis(name).setPen(self._text)
-            plot.getAxis(name).enableAutoSIPrefix(False)
         plot.getAxis("left").setWidth(48)  # the same for both plots, so that their x agree
         plot.setLabel("left", label, color=self._text.name())
         return plot

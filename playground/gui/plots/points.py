@@ -60,6 +60,11 @@ def still_plot(plot: pg.PlotItem, text: QColor) -> None:
     plot.hideButtons()
     for name in ("left", "bottom"):
         plot.getAxis(name).setTextPen(text)
+    for name in ("left", "bottom", "right", "top"):
+        # Ticks say the values themselves; pyqtgraph would rescale an axis of small or large
+        # values and write the factor beside it, and redo its label at every range change
+        # (of hidden axes too).
+        plot.getAxis(name).enableAutoSIPrefix(False)
 
 
 class PointPaint:
