@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer, Slot
@@ -45,12 +46,10 @@ from playground.gui.error_dialog import error_box
 from playground.gui.gallery import PresetGallery, empty_project
 from playground.gui.icons import app_icon
 from playground.gui.lazy_view import LazyView
-from playground.gui.panels.backprop_inspector import BackpropInspector
 from playground.gui.panels.data_panel import DataPanel
 from playground.gui.panels.export_dialog import Exporter
 from playground.gui.panels.import_dialog import DataImporter, data_paths
 from playground.gui.panels.inspector import Inspector
-from playground.gui.panels.sweep_dialog import SweepDialog
 from playground.gui.panels.top_bar import TopBar
 from playground.gui.panels.training_panel import TrainingPanel, play_look
 from playground.gui.panels.weights_dialog import WeightsDialog
@@ -64,6 +63,10 @@ from playground.gui.plots.gradients import GradientView
 from playground.gui.plots.perceptron import PerceptronView
 from playground.gui.wheel_guard import install_wheel_guard
 from playground.gui.worker import TrainingController
+
+if TYPE_CHECKING:  # dialogs imported when first opened
+    from playground.gui.panels.backprop_inspector import BackpropInspector
+    from playground.gui.panels.sweep_dialog import SweepDialog
 
 TRACEBACK = "Traceback (most recent call last):"
 FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from the canvas
@@ -486,6 +489,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_sweep(self) -> SweepDialog:
         """Training → Sweep a Setting…: a window of its own, on a copy of the project."""
+        from playground.gui.panels.sweep_dialog import SweepDialog  # imported when first used
+
         dialog = SweepDialog(copy.deepcopy(self.document.project), self)
         dialog.openVariant.connect(self.open_variant)
         dialog.show()
@@ -648,6 +653,8 @@ class MainWindow(QMainWindow):
         inspector.exec()
 
     def backprop_inspector(self) -> BackpropInspector:
+        from playground.gui.panels.backprop_inspector import BackpropInspector  # when used
+
         return BackpropInspector(self.document, self.controller, self)
 
     @Slot(str)
