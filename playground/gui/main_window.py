@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,7 @@ if TYPE_CHECKING:  # dialogs imported when first opened
     from playground.gui.panels.sweep_dialog import SweepDialog
 
 TRACEBACK = "Traceback (most recent call last):"
+SWITCH_INTERVAL_S = 0.001  # how soon a thread waiting for the interpreter lock gets it
 FRAGMENT_KEY = "playground-layers"  # marks clipboard text as layers copied from the canvas
 FILE_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
 MAX_RECENT = 8
@@ -83,6 +85,11 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, document: Document | None = None):
         super().__init__()
         install_wheel_guard(QApplication.instance())  # also where no app.application() ran
+        # Nearly every event of the window runs Python code (the wheel guard sees them all),
+        # which must take the interpreter lock: while a worker thread runs Python (an import
+        # reading a CSV), each waited up to the switch interval, 5 ms by default, and a
+        # dialog opening (~170 events) held the window 0.85 s. At 1 ms: 0.04 s at most.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         self._tidy_timer = QTimer(self, singleShot=True, interval=0)
         self._tidy_timer.timeout.connect(self._tidy_tab_bars)
         self._fit_timer = QTimer(self, singleShot=True, interval=0)  # after the docks settle
