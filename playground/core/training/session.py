@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from playground.core.frames import Frame
     from playground.core.training.engine import TrainerBase
 
-FRAME_INTERVAL = 1 / 30  # the most frames a second the process makes
+# The most frames a second the process makes (a little over 30, so that the window draws 30
+# a second whatever the jitter of its polling)...
+FRAME_INTERVAL = 1 / 32
 FRAME_SHARE = 0.1  # ...and the most of its time that making frames may take (big networks)
 FIRST_ANSWER_WAIT_S = 3.0  # the warm-up waits this long at most for the first preview
 WEIGHTS_INTERVAL = 1.0  # a running run sends its weights at most this often (seconds)
