@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -41,7 +42,9 @@ def test_kept_runs_overlay_with_labels_and_start_from_the_same_weights(window, q
     curves = window.curves
     loss = first_epoch(window, qtbot)
     curves.keep_action.trigger()
-    assert first_epoch(window, qtbot) == loss  # same seed: same weights and sample order
+    # Same seed: same weights and sample order. One of the two epochs may run on the fast
+    # engine (once its kernels are loaded), whose float64 sums agree to float32's noise.
+    assert first_epoch(window, qtbot) == pytest.approx(loss, rel=1e-6)
     window.document.edit_spec("relu", lambda spec: [spec.set_params(n, activation="relu")
                                                     for n in ("dense_1", "dense_2")])
     relu_loss = first_epoch(window, qtbot)
