@@ -43,8 +43,10 @@ class LazyView(QWidget):
         return self._view
 
     def call(self, method: str, *args: Any) -> None:
-        """`view.method(*args)` now if the view exists, else once it is made."""
+        """`view.method(*args)` now if the view exists, else once it is made (in the order
+        of the latest calls)."""
         if self._view is None:
+            self._pending.pop(method, None)
             self._pending[method] = args
         else:
             getattr(self._view, method)(*args)
