@@ -109,8 +109,8 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
     if output is not None and 0 < trainer.n_train <= LABELLED_POINTS:
         point_outputs = trainer.layer_outputs(trainer.dataset.x_train)[
             structure.output_id][0].copy()
-    model = trainer.model if {CONTRIBUTIONS, HISTOGRAMS} & set(probes) else structure
-    contributions, contribution_bias = _contributions(model, trainer.dataset) \
+    # `trainer.model` only where asked for: on the fast engine it brings the model up to date
+    contributions, contribution_bias = _contributions(trainer.model, trainer.dataset) \
         if CONTRIBUTIONS in probes else (None, 0.0)
     snapshot = trainer.snapshot(LIVE_METRICS_SECONDS if live else 0.0)
     return Frame(snapshot, tuple(trainer.history[history_from:]), epochs_per_second,
@@ -119,7 +119,7 @@ def make_frame(trainer: TrainerBase, epochs_per_second: float = 0.0,
                  ranges, weights, biases, first, point_outputs,
                  perceptron=getattr(trainer, "last_update", None), contributions=contributions,
                  contribution_bias=contribution_bias,
-                 histograms=field_histograms(model, trainer.x_train)
+                 histograms=field_histograms(trainer.model, trainer.x_train)
                  if HISTOGRAMS in probes else {},
                  image=image_probe(trainer, sample, previous and previous.image)
                  if IMAGE in probes else None,

@@ -338,8 +338,7 @@ class TrainingController(QObject):
         for event in client.events():
             latest = self._apply(event) or latest
         if latest is not None:  # the process makes the next frame while this one is drawn
-            self._request(p.FRAME)
-            client.flush()
+            self._request(p.FRAME)  # not a held kind: it leaves at once
             self.last_frame = replace(latest.frame, history=tuple(self.history))
             self.frameReady.emit(self.last_frame)
         client.flush()
